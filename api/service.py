@@ -1,0 +1,129 @@
+"""One object over the log and its read model, used alike by the HTTP API and the command line."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from datetime import date, datetime
+from uuid import UUID
+
+from domain import Chancery, StoreUrl, Written, parse_store_url
+from events import EntityIn, EventIn
+from projections import (
+    NOW,
+    Changes,
+    EntityOut,
+    EntityRelations,
+    EventOut,
+    Projector,
+    ReadModel,
+    RelationState,
+    Timeline,
+    create_tables,
+    open_database,
+    timestamp,
+)
+
+READ_WAIT_SECONDS = 5.0
+
+
+class NotCaughtUp(Exception):
+    """The read model could not reach the log's head in time."""
+
+
+class Service:
+    def __init__(self, database_url: str):
+        self.url: StoreUrl = parse_store_url(database_url)
+        self.app = Chancery(env=self.url.env())
+        self.db = open_database(self.url)
+        create_tables(self.db)
+        self.projector = Projector(self.app, self.db)
+        self.read = ReadModel(self.db)
+
+    def close(self) -> None:
+        self.db.close()
+        self.app.close()
+
+    # Consistency
+
+    def current(self, timeout: float = READ_WAIT_SECONDS) -> int:
+        """Bring the read model to the log's head as it is now; the position reached."""
+        deadline = time.monotonic() + timeout
+        head = self.projector.head()
+        while True:
+            position = self.projector.catch_up(head)
+            if position >= head:
+                return position
+            if time.monotonic() > deadline:
+                raise NotCaughtUp(f"the read model is at {position}, the log at {head}")
+            time.sleep(0.01)
+
+    def as_of(self, known_at: datetime | None = None, at_position: int | None = None) -> int:
+        """The log position a bitemporal read answers from."""
+        head = self.current()
+        if at_position is not None:
+            return min(at_position, head)
+        if known_at is not None:
+            return self.read.position_at(timestamp(known_at))
+        return NOW
+
+    # Writes
+
+    def register_entity(self, spec: EntityIn, by: str) -> tuple[EntityOut, bool, int]:
+        written = self.app.register_entity(spec, by)
+        self.current()
+        entity = self.read.entity(spec.code)
+        assert entity is not None
+        return entity, written.created, written.position or entity.position
+
+    def append(
+        self, spec: EventIn, by: str, *, expected_version: int | None = None, event_id: UUID | None = None
+    ) -> tuple[EventOut, bool]:
+        written = self.app.append(spec, by, expected_version=expected_version, event_id=event_id)
+        self.current()
+        return self.read.event(_event_id(written)), written.created
+
+    def append_many(self, specs: Sequence[EventIn], by: str) -> tuple[list[EventOut], int]:
+        written = self.app.append_many(specs, by)
+        self.current()
+        return [self.read.event(e.event_id) for e in written.events], written.position  # type: ignore[attr-defined]
+
+    def retract(self, event_id: UUID, reason: str, by: str, *, expected_version: int | None = None) -> tuple[EventOut, int]:
+        self.current()
+        a, b = self.read.relation_of(event_id)
+        written = self.app.retract(a, b, event_id, reason, by, expected_version=expected_version)
+        self.current()
+        return self.read.event(event_id), written.position
+
+    def correct(
+        self, event_id: UUID, replacement: EventIn, reason: str, by: str, *, expected_version: int | None = None
+    ) -> tuple[EventOut, EventOut, int]:
+        self.current()
+        a, b = self.read.relation_of(event_id)
+        written = self.app.correct(a, b, event_id, replacement, reason, by, expected_version=expected_version)
+        self.current()
+        return self.read.event(event_id), self.read.event(_event_id(written)), written.position
+
+    # Reads
+
+    def code(self, name: str) -> str:
+        return self.app.resolve(name).code
+
+    def relation_state(self, a: str, b: str, on: date, at: int = NOW) -> RelationState:
+        return self.read.relation_state(self.code(a), self.code(b), on, at)
+
+    def entity_relations(self, name: str, on: date, at: int = NOW) -> EntityRelations:
+        return self.read.entity_relations(self.code(name), on, at)
+
+    def timeline(self, a: str, b: str, at: int = NOW) -> Timeline:
+        return self.read.timeline(self.code(a), self.code(b), at)
+
+    def changes(self, start: date, end: date, entity: str | None = None, at: int = NOW) -> Changes:
+        return self.read.changes(start, end, self.code(entity) if entity else None, at)
+
+
+def _event_id(written: Written) -> UUID:
+    from domain import FactRecorded
+
+    recorded = [e for e in written.events if isinstance(e, FactRecorded)]
+    return recorded[-1].event_id

@@ -1,0 +1,49 @@
+"""The rules of Chancery: relations judged in valid time, the application that keeps the log."""
+
+from domain.application import Chancery, Entity, Written, entity_id
+from domain.errors import (
+    AlreadyRetracted,
+    BatchRejected,
+    ChanceryError,
+    DuplicateEntity,
+    EventNotFound,
+    InvalidRelation,
+    StateRuleViolated,
+    UnknownEntity,
+    VersionMismatch,
+)
+from domain.history import Fact, State, fold_on, pending_on
+from domain.records import EntityRegistered, EventRetracted, FactRecorded
+from domain.relation import Relation, relation_id, relation_key, to_fact
+from domain.store import DEFAULT_DATABASE_URL, BadDatabaseUrl, StoreUrl, parse_store_url
+
+__all__ = [
+    "DEFAULT_DATABASE_URL",
+    "AlreadyRetracted",
+    "BadDatabaseUrl",
+    "BatchRejected",
+    "Chancery",
+    "ChanceryError",
+    "DuplicateEntity",
+    "Entity",
+    "EntityRegistered",
+    "EventNotFound",
+    "EventRetracted",
+    "Fact",
+    "FactRecorded",
+    "InvalidRelation",
+    "Relation",
+    "State",
+    "StateRuleViolated",
+    "StoreUrl",
+    "UnknownEntity",
+    "VersionMismatch",
+    "Written",
+    "entity_id",
+    "fold_on",
+    "parse_store_url",
+    "pending_on",
+    "relation_id",
+    "relation_key",
+    "to_fact",
+]

@@ -1,0 +1,279 @@
+"""The application: append, retract and correct events, register and look up entities."""
+
+from __future__ import annotations
+
+import difflib
+import threading
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID, uuid4, uuid5
+
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.domain import DomainEvent
+from eventsourcing.persistence import IntegrityError
+from eventsourcing.utils import get_topic
+
+from domain.errors import (
+    BatchRejected,
+    ChanceryError,
+    DuplicateEntity,
+    InvalidRelation,
+    UnknownEntity,
+    VersionMismatch,
+)
+from domain.records import EntityRegistered, EventRetracted, FactRecorded
+from domain.relation import NAMESPACE, Relation, project, relation_id, relation_key
+from events import EntityIn, EventIn
+
+
+@dataclass(frozen=True)
+class Entity:
+    code: str
+    name: str
+    kind: str
+    aliases: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Written:
+    """What a write put in the log: its entries and the position of each."""
+
+    events: tuple[DomainEvent, ...]
+    positions: tuple[int, ...]
+    created: bool = True
+
+    @property
+    def position(self) -> int:
+        return self.positions[-1] if self.positions else 0
+
+
+def entity_id(code: str) -> UUID:
+    return uuid5(NAMESPACE, "entity:" + code)
+
+
+class Directory:
+    """Entities by code, name and alias (case-insensitive), kept from the log's registrations."""
+
+    TOPICS = (get_topic(EntityRegistered),)
+
+    def __init__(self) -> None:
+        self.by_code: dict[str, Entity] = {}
+        self.by_name: dict[str, str] = {}
+        self.scanned = 0
+        self.lock = threading.Lock()
+
+    def add(self, event: EntityRegistered) -> None:
+        entity = Entity(event.code, event.name, event.kind, tuple(event.aliases))
+        self.by_code[entity.code] = entity
+        for name in (entity.code, entity.name, *entity.aliases):
+            self.by_name[name.casefold()] = entity.code
+
+    def find(self, name: str) -> Entity | None:
+        code = self.by_name.get(name.strip().casefold())
+        return self.by_code.get(code) if code else None
+
+    def close_to(self, name: str, limit: int = 3) -> list[tuple[str, str]]:
+        matches = difflib.get_close_matches(name.casefold(), list(self.by_name), n=limit * 3, cutoff=0.6)
+        found: dict[str, str] = {}
+        for match in matches:
+            entity = self.by_code[self.by_name[match]]
+            found.setdefault(entity.code, entity.name)
+        return list(found.items())[:limit]
+
+
+class Chancery(Application[UUID]):
+    """The write side of Chancery over the store its settings name."""
+
+    name = "chancery"
+
+    def __init__(self, env: dict[str, str] | None = None) -> None:
+        super().__init__(env)
+        self.directory = Directory()
+
+    # Entities
+
+    def entities(self) -> list[Entity]:
+        self.refresh_directory()
+        return sorted(self.directory.by_code.values(), key=lambda e: e.code)
+
+    def resolve(self, name: str) -> Entity:
+        """The entity a code, name or alias names (case-insensitive)."""
+        self.refresh_directory()
+        entity = self.directory.find(name)
+        if entity is None:
+            raise UnknownEntity(name, self.directory.close_to(name))
+        return entity
+
+    def register_entity(self, spec: EntityIn, by: str) -> Written:
+        self.refresh_directory()
+        existing = self.directory.by_code.get(spec.code)
+        if existing is not None and _same_entity(existing, spec):
+            return Written((), (), created=False)
+        self._check_names_free(spec)
+        event = EntityRegistered(
+            originator_id=entity_id(spec.code),
+            originator_version=1,
+            timestamp=DomainEvent.create_timestamp(),
+            code=spec.code,
+            name=spec.name,
+            kind=spec.kind.value,
+            aliases=list(dict.fromkeys(spec.aliases)),
+            recorded_by=by,
+        )
+        try:
+            written = self._save([event])
+        except IntegrityError:
+            raise DuplicateEntity(f"the code {spec.code} is already registered") from None
+        with self.directory.lock:
+            self.directory.add(event)
+        return written
+
+    def refresh_directory(self) -> None:
+        """Read registrations recorded since the last look (by any process)."""
+        directory = self.directory
+        with directory.lock:
+            head = self.recorder.max_notification_id() or 0
+            while directory.scanned < head:
+                stop = min(head, directory.scanned + 10_000)
+                for notification in self.recorder.select_notifications(
+                    start=directory.scanned + 1, stop=stop, limit=10_000, topics=Directory.TOPICS
+                ):
+                    event = self.mapper.to_domain_event(notification)
+                    assert isinstance(event, EntityRegistered)
+                    directory.add(event)
+                directory.scanned = stop
+
+    def _check_names_free(self, spec: EntityIn) -> None:
+        if spec.code in self.directory.by_code:
+            raise DuplicateEntity(f"the code {spec.code} is already registered")
+        for name in (spec.code, spec.name, *spec.aliases):
+            owner = self.directory.by_name.get(name.casefold())
+            if owner is not None:
+                raise DuplicateEntity(f"the name {name!r} already belongs to {owner}")
+
+    # Relations
+
+    def relation(self, a: str, b: str) -> Relation:
+        """The relation between two entity codes (empty if nothing was recorded yet)."""
+        try:
+            found = self.repository.get(relation_id(a, b), projector_func=project)
+        except AggregateNotFoundError:
+            return Relation.start(a, b)
+        assert isinstance(found, Relation)
+        return found
+
+    def append(
+        self,
+        spec: EventIn,
+        by: str,
+        *,
+        expected_version: int | None = None,
+        event_id: UUID | None = None,
+    ) -> Written:
+        """Record one event; with ``event_id`` already recorded, record nothing and say so."""
+        return self._retrying(lambda: self._append_once(spec, by, expected_version, event_id), expected_version)
+
+    def append_many(self, specs: Sequence[EventIn], by: str) -> Written:
+        """Record several events atomically: all of them or, at the first refusal, none."""
+        return self._retrying(lambda: self._append_many_once(specs, by), None)
+
+    def retract(
+        self, a: str, b: str, event_id: UUID, reason: str, by: str, *, expected_version: int | None = None
+    ) -> Written:
+        def once() -> Written:
+            relation = self._relation_at(a, b, expected_version)
+            relation.retract(event_id, uuid4(), reason, by)
+            return self._save(relation.collect_events())
+
+        return self._retrying(once, expected_version)
+
+    def correct(
+        self,
+        a: str,
+        b: str,
+        event_id: UUID,
+        replacement: EventIn,
+        reason: str,
+        by: str,
+        *,
+        expected_version: int | None = None,
+    ) -> Written:
+        """Retract an event and record its replacement in one atomic write."""
+
+        def once() -> Written:
+            original = self._relation_at(a, b, expected_version)
+            subject, counterpart = self._parties(replacement)
+            new_id = uuid4()
+            same = relation_key(subject, counterpart) == original.key
+            target = original if same else self.relation(subject, counterpart)
+            original.retract(event_id, uuid4(), reason, by, replaced_by=new_id)
+            target.record(replacement, subject, counterpart, new_id, by)
+            events = original.collect_events() + ([] if same else target.collect_events())
+            return self._save(events)
+
+        return self._retrying(once, expected_version)
+
+    def _append_once(
+        self, spec: EventIn, by: str, expected_version: int | None, event_id: UUID | None
+    ) -> Written:
+        subject, counterpart = self._parties(spec)
+        relation = self._relation_at(subject, counterpart, expected_version)
+        if event_id is not None and event_id in relation.recorded:
+            return Written((relation.recorded[event_id],), (), created=False)
+        relation.record(spec, subject, counterpart, event_id or uuid4(), by)
+        return self._save(relation.collect_events())
+
+    def _append_many_once(self, specs: Sequence[EventIn], by: str) -> Written:
+        relations: dict[str, Relation] = {}
+        events: list[DomainEvent] = []
+        for index, spec in enumerate(specs):
+            try:
+                subject, counterpart = self._parties(spec)
+                key = relation_key(subject, counterpart)
+                if key not in relations:
+                    relations[key] = self.relation(subject, counterpart)
+                events.append(relations[key].record(spec, subject, counterpart, uuid4(), by))
+            except ChanceryError as refusal:
+                raise BatchRejected(index, refusal) from None
+        return self._save(events)
+
+    def _parties(self, spec: EventIn) -> tuple[str, str]:
+        subject = self.resolve(spec.subject).code
+        counterpart = self.resolve(spec.counterpart).code
+        if subject == counterpart:
+            raise InvalidRelation(f"subject and counterpart are both {subject}: a relation needs two entities")
+        return subject, counterpart
+
+    def _relation_at(self, a: str, b: str, expected_version: int | None) -> Relation:
+        relation = self.relation(a, b)
+        if expected_version is not None and expected_version != relation.version:
+            raise VersionMismatch(relation.key, expected_version, relation.version)
+        return relation
+
+    def _save(self, events: Iterable[DomainEvent]) -> Written:
+        batch = list(events)
+        recordings = self.save(*batch)
+        return Written(tuple(batch), tuple(r.notification.id for r in recordings))
+
+    def _retrying(self, write: Any, expected_version: int | None) -> Written:
+        """Re-judge on a concurrent write to the same relation, unless the caller pinned a version."""
+        for _ in range(5):
+            try:
+                result: Written = write()
+                return result
+            except IntegrityError:
+                if expected_version is not None:
+                    raise VersionMismatch("being written", expected_version, expected_version + 1) from None
+        raise ChanceryError("the relation is being written by others too often; try again")
+
+
+def _same_entity(entity: Entity, spec: EntityIn) -> bool:
+    return (entity.name, entity.kind, entity.aliases) == (
+        spec.name,
+        spec.kind.value,
+        tuple(dict.fromkeys(spec.aliases)),
+    )
+
+
+__all__ = ["Chancery", "Entity", "EventRetracted", "FactRecorded", "Written", "entity_id"]

@@ -1,0 +1,177 @@
+"""One aggregate per relation: the unordered pair, all its events, judged before they are kept."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+from uuid import UUID, uuid5
+
+from eventsourcing.domain import DomainEvent
+
+from domain import history
+from domain.errors import AlreadyRetracted, EventNotFound, StateRuleViolated
+from domain.history import Fact, RuleBroken, State
+from domain.records import RECORDED, EventRetracted, FactRecorded
+from events import EventIn, parse_date
+
+NAMESPACE = UUID("5d0c4b8e-7f3a-4c41-9d55-6a1b2f0e8c21")
+
+
+def relation_key(a: str, b: str) -> str:
+    """``CHN/PAN`` for both ``PAN/CHN`` and ``CHN/PAN``."""
+    return "/".join(sorted((a, b)))
+
+
+def relation_id(a: str, b: str) -> UUID:
+    return uuid5(NAMESPACE, "relation:" + relation_key(a, b))
+
+
+def to_fact(event: FactRecorded) -> Fact:
+    return Fact(
+        id=event.event_id,
+        type=event.event_type,
+        subject=event.subject,
+        counterpart=event.counterpart,
+        occurred=parse_date(event.occurred),
+        attributes=event.attributes,
+        seq=event.originator_version,
+    )
+
+
+@dataclass
+class Relation:
+    """Everything recorded about one pair; ``version`` counts its stored events."""
+
+    id: UUID
+    a: str
+    b: str
+    version: int = 0
+    recorded: dict[UUID, FactRecorded] = field(default_factory=dict)
+    retractions: dict[UUID, EventRetracted] = field(default_factory=dict)
+    _new: list[DomainEvent] = field(default_factory=list)
+
+    @classmethod
+    def start(cls, a: str, b: str) -> Relation:
+        first, second = sorted((a, b))
+        return cls(id=relation_id(a, b), a=first, b=second)
+
+    @property
+    def key(self) -> str:
+        return f"{self.a}/{self.b}"
+
+    def facts(self) -> list[Fact]:
+        return [to_fact(e) for i, e in self.recorded.items() if i not in self.retractions]
+
+    def record(self, spec: EventIn, subject: str, counterpart: str, event_id: UUID, by: str) -> FactRecorded:
+        """Judge the new event against the whole history, then keep it."""
+        event = RECORDED[spec.type](
+            originator_id=self.id,
+            originator_version=self.version + 1,
+            timestamp=DomainEvent.create_timestamp(),
+            event_id=event_id,
+            subject=subject,
+            counterpart=counterpart,
+            occurred=spec.occurred,
+            summary=spec.summary,
+            attributes=dict(spec.attributes),
+            sources=[s.model_dump() for s in spec.sources],
+            recorded_by=by,
+        )
+        self._judge([*self.facts(), to_fact(event)], to_fact(event), "recording")
+        self.mutate(event)
+        return event
+
+    def retract(
+        self, event_id: UUID, retraction_id: UUID, reason: str, by: str, replaced_by: UUID | None = None
+    ) -> EventRetracted:
+        """Withdraw an event; the rest of the history must still hold without it."""
+        if event_id not in self.recorded:
+            raise EventNotFound(event_id)
+        if event_id in self.retractions:
+            raise AlreadyRetracted(
+                f"event {event_id} was already retracted by {self.retractions[event_id].retraction_id}"
+            )
+        remaining = [f for f in self.facts() if f.id != event_id]
+        self._judge(remaining, to_fact(self.recorded[event_id]), "retracting")
+        retraction = EventRetracted(
+            originator_id=self.id,
+            originator_version=self.version + 1,
+            timestamp=DomainEvent.create_timestamp(),
+            retraction_id=retraction_id,
+            event_id=event_id,
+            reason=reason,
+            replaced_by=replaced_by,
+            recorded_by=by,
+        )
+        self.mutate(retraction)
+        return retraction
+
+    def mutate(self, event: DomainEvent) -> None:
+        if isinstance(event, FactRecorded):
+            self.recorded[event.event_id] = event
+        elif isinstance(event, EventRetracted):
+            self.retractions[event.event_id] = event
+        self.version = event.originator_version
+        self._new.append(event)
+
+    def collect_events(self) -> list[DomainEvent]:
+        new, self._new = self._new, []
+        return new
+
+    def _judge(self, facts: list[Fact], changed: Fact, doing: str) -> None:
+        try:
+            history.check(facts)
+        except RuleBroken as broken:
+            raise self._violation(broken, changed, doing) from None
+
+    def _violation(self, broken: RuleBroken, changed: Fact, doing: str) -> StateRuleViolated:
+        on = broken.event.occurred.text
+        state = describe(broken.state)
+        where = f"on {on} the relation {self.key} has {_summarise(state)}"
+        if broken.event.id == changed.id and doing == "recording":
+            detail = f"{changed.type.value} ({changed.occurred.text}) is refused: {broken.rule}; {where}"
+        else:
+            detail = (
+                f"{doing} {changed.type.value} ({changed.occurred.text}, {changed.id}) would make the "
+                f"recorded event {broken.event.type.value} ({on}, {broken.event.id}) impossible: "
+                f"{broken.rule}; {where}"
+            )
+        cited = [changed, broken.event, *broken.blocking]
+        conflicting = [_cite(f) for f in {f.id: f for f in cited}.values()]
+        return StateRuleViolated(detail, rule=broken.rule, on=on, conflicting=conflicting, state=state)
+
+
+def project(relation: Relation | None, events: Iterable[DomainEvent]) -> Relation | None:
+    """Rebuild a relation from its stored events (the repository's projector)."""
+    for event in events:
+        if relation is None:
+            assert isinstance(event, FactRecorded)
+            relation = Relation.start(event.subject, event.counterpart)
+        relation.mutate(event)
+    if relation is not None:
+        relation.collect_events()
+    return relation
+
+
+def describe(state: State) -> dict[str, Any]:
+    """A plain account of a state, for messages that must say what held on a date."""
+    return {
+        "diplomatic": state.status.value,
+        "recognitions": [f"{a} recognizes {b}" for a, b in state.recognitions],
+        "missions": [f"{s} {level} in {h}" for s, h, level in state.missions],
+        "agreements": sorted(state.agreements),
+        "memberships": [f"{m} {ms.status.value} of {b}" for (m, b), ms in state.memberships.items()],
+    }
+
+
+def _summarise(state: dict[str, Any]) -> str:
+    parts = [f"diplomatic status {state['diplomatic']}"]
+    for name in ("recognitions", "missions", "agreements", "memberships"):
+        if state[name]:
+            parts.append(f"{name}: {', '.join(state[name])}")
+    return "; ".join(parts)
+
+
+def _cite(fact: Fact) -> dict[str, Any]:
+    return {"id": str(fact.id), "type": fact.type.value, "occurred": fact.occurred.text}

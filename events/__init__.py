@@ -1,0 +1,30 @@
+"""The vocabulary of Chancery: event types, EDTF dates and the values clients send."""
+
+from events.dates import EdtfDate, InvalidDate, Precision, Window, parse_date, parse_day
+from events.models import CODE_PATTERN, EntityIn, EventIn, Source, is_code
+from events.vocabulary import (
+    DiplomaticStatus,
+    EntityKind,
+    EventType,
+    Facet,
+    MembershipStatus,
+)
+
+__all__ = [
+    "CODE_PATTERN",
+    "DiplomaticStatus",
+    "EdtfDate",
+    "EntityIn",
+    "EntityKind",
+    "EventIn",
+    "EventType",
+    "Facet",
+    "InvalidDate",
+    "MembershipStatus",
+    "Precision",
+    "Source",
+    "Window",
+    "is_code",
+    "parse_date",
+    "parse_day",
+]

@@ -1,0 +1,92 @@
+"""The values that cross Chancery's boundaries: events as sent, their sources, entities."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+
+from events.dates import parse_date
+from events.vocabulary import EntityKind, EventType
+
+CODE_PATTERN = r"^[A-Z][A-Z0-9]{1,15}$"
+_CODE = re.compile(CODE_PATTERN)
+
+
+def is_code(text: str) -> bool:
+    return bool(_CODE.match(text))
+
+
+def _check_occurred(text: str) -> str:
+    parse_date(text)
+    return text
+
+
+def _check_url(text: str | None) -> str | None:
+    if text is not None and not re.match(r"^https?://\S+$", text):
+        raise ValueError("must be an http:// or https:// address")
+    return text
+
+
+Occurred = Annotated[
+    str,
+    Field(
+        max_length=16,
+        description="EDTF date: YYYY, YYYY-MM or YYYY-MM-DD, optionally followed by ? ~ or %",
+        examples=["2013-11-20", "2025-04", "1912~"],
+    ),
+    AfterValidator(_check_occurred),
+]
+EntityName = Annotated[str, Field(min_length=1, max_length=200)]
+Code = Annotated[str, Field(pattern=CODE_PATTERN, examples=["PAN"])]
+
+
+class Frozen(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Source(Frozen):
+    """Where a fact comes from: a document's title, the words it uses, and where to find it."""
+
+    title: Annotated[str, Field(min_length=1, max_length=500)]
+    quote: Annotated[str | None, Field(default=None, max_length=5000)] = None
+    url: Annotated[str | None, Field(default=None, max_length=2000), AfterValidator(_check_url)] = None
+
+
+class EventIn(Frozen):
+    """An event as a client sends it."""
+
+    type: EventType
+    subject: EntityName
+    counterpart: EntityName
+    occurred: Occurred
+    summary: Annotated[str, Field(min_length=1, max_length=2000)]
+    attributes: dict[str, Any] = Field(default_factory=dict, validate_default=True)
+    sources: Annotated[list[Source], Field(min_length=1, max_length=50)]
+
+    @field_validator("attributes")
+    @classmethod
+    def _has_required_attributes(cls, value: dict[str, Any], info: ValidationInfo) -> dict[str, Any]:
+        kind = info.data.get("type")
+        if not isinstance(kind, EventType):
+            return value
+        missing = [
+            name
+            for name in kind.required_attributes
+            if not isinstance(value.get(name), str) or not value[name].strip()
+        ]
+        if missing:
+            raise ValueError(
+                f"{kind.value} needs the attribute(s) {', '.join(missing)} as non-empty strings"
+            )
+        return value
+
+
+class EntityIn(Frozen):
+    """An entity as a client registers it."""
+
+    code: Code
+    name: EntityName
+    kind: EntityKind
+    aliases: Annotated[list[EntityName], Field(max_length=100)] = Field(default_factory=list)

@@ -1,0 +1,83 @@
+"""The v1 event types: wire names, what each one touches, and the attributes it needs."""
+
+from __future__ import annotations
+
+from enum import Enum
+
+
+class Facet(str, Enum):
+    """The part of a relation an event type changes."""
+
+    RECOGNITION = "recognition"
+    DIPLOMATIC = "diplomatic"
+    MISSION = "mission"
+    AGREEMENT = "agreement"
+    MEMBERSHIP = "membership"
+    NOTE = "note"
+
+
+class EventType(str, Enum):
+    RECOGNITION_GRANTED = "recognition.granted"
+    RECOGNITION_WITHDRAWN = "recognition.withdrawn"
+    RELATIONS_ESTABLISHED = "relations.established"
+    RELATIONS_SUSPENDED = "relations.suspended"
+    RELATIONS_RESUMED = "relations.resumed"
+    RELATIONS_SEVERED = "relations.severed"
+    MISSION_OPENED = "mission.opened"
+    MISSION_CLOSED = "mission.closed"
+    AGREEMENT_SIGNED = "agreement.signed"
+    AGREEMENT_TERMINATED = "agreement.terminated"
+    MEMBERSHIP_JOINED = "membership.joined"
+    MEMBERSHIP_SUSPENDED = "membership.suspended"
+    MEMBERSHIP_REINSTATED = "membership.reinstated"
+    MEMBERSHIP_LEFT = "membership.left"
+    NOTE_RECORDED = "note.recorded"
+
+    @property
+    def facet(self) -> Facet:
+        return Facet(_FACET_PREFIX[self.value.split(".")[0]])
+
+    @property
+    def directed(self) -> bool:
+        """Whether subject and counterpart play different parts (who did what to whom)."""
+        return self.facet in (Facet.RECOGNITION, Facet.MISSION, Facet.MEMBERSHIP)
+
+    @property
+    def required_attributes(self) -> tuple[str, ...]:
+        return REQUIRED_ATTRIBUTES.get(self, ())
+
+
+_FACET_PREFIX = {
+    "recognition": "recognition",
+    "relations": "diplomatic",
+    "mission": "mission",
+    "agreement": "agreement",
+    "membership": "membership",
+    "note": "note",
+}
+
+REQUIRED_ATTRIBUTES: dict[EventType, tuple[str, ...]] = {
+    EventType.MISSION_OPENED: ("level",),
+    EventType.MISSION_CLOSED: ("level",),
+    EventType.AGREEMENT_SIGNED: ("agreement", "kind"),
+    EventType.AGREEMENT_TERMINATED: ("agreement",),
+}
+
+
+class DiplomaticStatus(str, Enum):
+    NONE = "none"
+    ESTABLISHED = "established"
+    SUSPENDED = "suspended"
+    SEVERED = "severed"
+
+
+class MembershipStatus(str, Enum):
+    MEMBER = "member"
+    SUSPENDED = "suspended"
+
+
+class EntityKind(str, Enum):
+    STATE = "state"
+    ORGANIZATION = "organization"
+    INITIATIVE = "initiative"
+    OTHER = "other"

@@ -1,0 +1,34 @@
+"""Read models kept from the log: states on any day, timelines, changes."""
+
+from projections.db import Database, open_database
+from projections.models import (
+    Changes,
+    EntityOut,
+    EntityRef,
+    EntityRelations,
+    EventOut,
+    EventPage,
+    RelationState,
+    Timeline,
+)
+from projections.projector import Projector, timestamp
+from projections.queries import NOW, ReadModel
+from projections.schema import create_tables
+
+__all__ = [
+    "NOW",
+    "Changes",
+    "Database",
+    "EntityOut",
+    "EntityRef",
+    "EntityRelations",
+    "EventOut",
+    "EventPage",
+    "Projector",
+    "ReadModel",
+    "RelationState",
+    "Timeline",
+    "create_tables",
+    "open_database",
+    "timestamp",
+]

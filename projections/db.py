@@ -1,0 +1,154 @@
+"""One small interface over the two stores the read model lives in: SQLite and PostgreSQL.
+
+SQL is written once with ``?`` placeholders; the PostgreSQL side rewrites them to ``%s``.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any, Protocol
+
+from domain import StoreUrl
+
+Row = Any
+Params = Sequence[Any]
+
+
+class Cursor(Protocol):
+    def execute(self, sql: str, params: Params = ()) -> None: ...
+    def executemany(self, sql: str, rows: Sequence[Params]) -> None: ...
+    def fetchall(self) -> list[Row]: ...
+    def fetchone(self) -> Row | None: ...
+
+
+class Database(Protocol):
+    dialect: str
+
+    def write(self) -> Any:
+        """A transaction that holds the store's write lock until it ends."""
+
+    def read(self) -> Any:
+        """A transaction that sees one consistent snapshot."""
+
+    def close(self) -> None: ...
+
+
+class SQLiteDatabase:
+    dialect = "sqlite"
+
+    def __init__(self, path: str, timeout: float = 10.0):
+        self.path = path
+        self.timeout = timeout
+        self.local = threading.local()
+        self.opened: list[sqlite3.Connection] = []
+        self.opened_lock = threading.Lock()
+
+    def _connection(self) -> sqlite3.Connection:
+        connection: sqlite3.Connection | None = getattr(self.local, "connection", None)
+        if connection is None:
+            connection = sqlite3.connect(
+                self.path, timeout=self.timeout, isolation_level=None, check_same_thread=False
+            )
+            connection.row_factory = sqlite3.Row
+            connection.execute("PRAGMA journal_mode=WAL")
+            connection.execute("PRAGMA synchronous=NORMAL")
+            self.local.connection = connection
+            with self.opened_lock:
+                self.opened.append(connection)
+        return connection
+
+    @contextmanager
+    def _transaction(self, begin: str) -> Iterator[sqlite3.Cursor]:
+        connection = self._connection()
+        cursor = connection.cursor()
+        cursor.execute(begin)
+        try:
+            yield cursor
+        except BaseException:
+            connection.rollback()
+            raise
+        else:
+            connection.commit()
+        finally:
+            cursor.close()
+
+    def write(self) -> Any:
+        return self._transaction("BEGIN IMMEDIATE")
+
+    def read(self) -> Any:
+        return self._transaction("BEGIN")
+
+    def close(self) -> None:
+        with self.opened_lock:
+            for connection in self.opened:
+                connection.close()
+            self.opened.clear()
+        self.local = threading.local()
+
+
+class _PgCursor:
+    def __init__(self, cursor: Any):
+        self.cursor = cursor
+
+    def execute(self, sql: str, params: Params = ()) -> None:
+        self.cursor.execute(sql.replace("?", "%s"), params)
+
+    def executemany(self, sql: str, rows: Sequence[Params]) -> None:
+        self.cursor.executemany(sql.replace("?", "%s"), rows)
+
+    def fetchall(self) -> list[Row]:
+        return list(self.cursor.fetchall())
+
+    def fetchone(self) -> Row | None:
+        return self.cursor.fetchone()
+
+
+class PostgresDatabase:
+    dialect = "postgresql"
+
+    def __init__(self, url: StoreUrl):
+        from psycopg.rows import dict_row
+        from psycopg_pool import ConnectionPool
+
+        options = f"-c search_path={url.schema}" if url.schema else None
+        kwargs: dict[str, Any] = {"row_factory": dict_row, "autocommit": False}
+        if options:
+            kwargs["options"] = options
+        self.pool = ConnectionPool(
+            conninfo="",
+            kwargs={
+                "host": url.host,
+                "port": url.port,
+                "user": url.user,
+                "password": url.password or None,
+                "dbname": url.dbname,
+                **kwargs,
+            },
+            min_size=1,
+            max_size=10,
+            open=True,
+        )
+
+    @contextmanager
+    def _transaction(self, isolation: str) -> Iterator[_PgCursor]:
+        with self.pool.connection() as connection, connection.cursor() as cursor:
+            cursor.execute(f"SET TRANSACTION ISOLATION LEVEL {isolation}")
+            yield _PgCursor(cursor)
+
+    def write(self) -> Any:
+        return self._transaction("READ COMMITTED")
+
+    def read(self) -> Any:
+        return self._transaction("REPEATABLE READ READ ONLY")
+
+    def close(self) -> None:
+        self.pool.close()
+
+
+def open_database(url: StoreUrl) -> Database:
+    if url.is_sqlite:
+        return SQLiteDatabase(url.path)
+    return PostgresDatabase(url)

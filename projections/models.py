@@ -1,0 +1,178 @@
+"""What the read side answers with: states on a day, events as stored, timelines, changes."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from events import DiplomaticStatus, EntityKind, EventType, MembershipStatus, Source
+
+
+class Out(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class EntityRef(Out):
+    code: str = Field(examples=["PAN"])
+    name: str = Field(examples=["Panama"])
+
+
+class EntityOut(EntityRef):
+    kind: EntityKind
+    aliases: list[str]
+    position: int
+    recorded_at: str
+    recorded_by: str
+
+
+class WindowOut(Out):
+    first: date
+    last: date
+
+
+class RetractionOut(Out):
+    id: str
+    position: int
+    reason: str
+    replaced_by: str | None
+    recorded_at: str
+    recorded_by: str
+
+
+class EventOut(Out):
+    """An event as stored: the sent form plus its place in the log."""
+
+    id: str
+    position: int
+    type: EventType
+    subject: str
+    counterpart: str
+    occurred: str = Field(examples=["2013-11-20"])
+    window: WindowOut
+    summary: str
+    attributes: dict[str, Any]
+    sources: list[Source]
+    recorded_at: str
+    recorded_by: str
+    retracted: RetractionOut | None
+
+
+class Diplomatic(Out):
+    status: DiplomaticStatus
+    since: str | None
+    event: str | None
+
+
+class RecognitionHeld(Out):
+    recognizer: str
+    recognized: str
+    since: str
+    event: str
+
+
+class Recognition(Out):
+    a_recognizes_b: bool
+    b_recognizes_a: bool
+    held: list[RecognitionHeld]
+
+
+class Mission(Out):
+    sender: str
+    host: str
+    level: str
+    since: str
+    event: str
+
+
+class Agreement(Out):
+    agreement: str
+    kind: str | None
+    title: str | None
+    since: str
+    event: str
+
+
+class Membership(Out):
+    member: str
+    body: str
+    status: MembershipStatus
+    role: str | None
+    since: str
+    event: str
+
+
+class Pending(Out):
+    id: str
+    type: EventType
+    occurred: str
+    summary: str
+
+
+class RelationState(Out):
+    """One relation at the end of day ``on``, with every event its answer rests on."""
+
+    a: EntityRef
+    b: EntityRef
+    on: date
+    as_of_position: int
+    version: int
+    diplomatic: Diplomatic
+    recognition: Recognition
+    missions: list[Mission]
+    agreements: list[Agreement]
+    memberships: list[Membership]
+    pending: list[Pending]
+    events: list[EventOut] = Field(description="the events behind this answer, with their sources")
+
+
+class EntityRelations(Out):
+    entity: EntityRef
+    on: date
+    as_of_position: int
+    relations: list[RelationState]
+
+
+class Interval(Out):
+    """One fact and the days it held: ``from`` inclusive, ``to`` exclusive (null: still holds)."""
+
+    facet: str
+    item: str
+    status: str | None
+    details: dict[str, Any]
+    from_day: date = Field(serialization_alias="from")
+    to_day: date | None = Field(serialization_alias="to")
+    since: str
+    event: str
+
+
+class Timeline(Out):
+    a: EntityRef
+    b: EntityRef
+    as_of_position: int
+    version: int
+    events: list[EventOut]
+    intervals: list[Interval]
+
+
+class RelationChange(Out):
+    a: EntityRef
+    b: EntityRef
+    before: Diplomatic
+    after: Diplomatic
+    events: list[str]
+
+
+class Changes(Out):
+    from_day: date = Field(serialization_alias="from", description="state compared at the end of this day")
+    to_day: date = Field(serialization_alias="to")
+    entity: EntityRef | None
+    as_of_position: int
+    events: list[EventOut] = Field(description="events that took effect after `from` and on or before `to`")
+    relations: list[RelationChange]
+
+
+class EventPage(Out):
+    events: list[EventOut]
+    next: str | None = Field(description="the link to the following page, null at the end of the log")

@@ -1,0 +1,192 @@
+"""Keeps the read model from the log: pulls what is new, applies it with its tracking position.
+
+Each batch of entries and the new tracking position are written in one transaction, so a
+projector that stops resumes where it stopped and never applies an entry twice. Any process may
+call ``catch_up``: the writer right after each save, a reader that finds the model behind.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from datetime import datetime, timezone
+from typing import Any
+from uuid import UUID, uuid4
+
+from eventsourcing.domain import DomainEvent
+from eventsourcing.persistence import Notification
+
+from domain import Chancery, EntityRegistered, EventRetracted, Fact, FactRecorded
+from events import EventType, parse_date
+from projections.db import Cursor, Database
+from projections.intervals import intervals
+
+BATCH = 500
+
+
+def timestamp(moment: datetime) -> str:
+    """Record time as stored and compared: UTC, microseconds, ``Z``."""
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+class Projector:
+    def __init__(self, app: Chancery, db: Database):
+        self.app = app
+        self.db = db
+        self.lock = threading.Lock()
+
+    def position(self) -> int:
+        with self.db.read() as cursor:
+            return _tracking(cursor)
+
+    def head(self) -> int:
+        return self.app.recorder.max_notification_id() or 0
+
+    def catch_up(self, until: int | None = None) -> int:
+        """Apply every entry up to ``until`` (default: the head now); return the position reached."""
+        target = self.head() if until is None else until
+        with self.lock:
+            position = self.position()
+            while position < target:
+                position = self._apply_batch(target)
+        return position
+
+    def _apply_batch(self, target: int) -> int:
+        with self.db.write() as cursor:
+            if self.db.dialect == "postgresql":
+                cursor.execute("SELECT position FROM rm_tracking WHERE name = 'relations' FOR UPDATE")
+            position = _tracking(cursor)
+            if position >= target:
+                return position
+            notifications = self.app.recorder.select_notifications(
+                start=position + 1, stop=target, limit=BATCH
+            )
+            for notification in notifications:
+                self._apply(cursor, notification)
+                position = notification.id
+            if not notifications:
+                position = target
+            cursor.execute("UPDATE rm_tracking SET position = ? WHERE name = 'relations'", (position,))
+            return position
+
+    def _apply(self, cursor: Cursor, notification: Notification) -> None:
+        event: DomainEvent = self.app.mapper.to_domain_event(notification)
+        position = notification.id
+        at = timestamp(event.timestamp)
+        if isinstance(event, FactRecorded):
+            kind = event.event_type.value
+            self._recorded(cursor, event, position, at)
+        elif isinstance(event, EventRetracted):
+            kind = "event.retracted"
+            self._retracted(cursor, event, position, at)
+        elif isinstance(event, EntityRegistered):
+            kind = "entity.registered"
+            cursor.execute(
+                "INSERT INTO rm_entities (code, name, kind, aliases, position, recorded_at, recorded_by)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (event.code, event.name, event.kind, json.dumps(event.aliases), position, at, event.recorded_by),
+            )
+        else:
+            kind = type(event).__name__
+        cursor.execute("INSERT INTO rm_log (position, recorded_at, kind) VALUES (?, ?, ?)", (position, at, kind))
+
+    def _recorded(self, cursor: Cursor, event: FactRecorded, position: int, at: str) -> None:
+        a, b = sorted((event.subject, event.counterpart))
+        window = parse_date(event.occurred).window
+        cursor.execute(
+            "INSERT INTO rm_events (id, position, relation, a, b, version, type, subject, counterpart,"
+            " occurred, first_day, last_day, summary, attributes, sources, recorded_at, recorded_by)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                str(event.event_id), position, f"{a}/{b}", a, b, event.originator_version,
+                event.event_type.value, event.subject, event.counterpart, event.occurred,
+                window.first.isoformat(), window.last.isoformat(), event.summary,
+                json.dumps(event.attributes), json.dumps(event.sources), at, event.recorded_by,
+            ),
+        )
+        self._relation_changed(cursor, f"{a}/{b}", a, b, event.originator_version, position)
+
+    def _retracted(self, cursor: Cursor, event: EventRetracted, position: int, at: str) -> None:
+        retraction = {
+            "id": str(event.retraction_id),
+            "position": position,
+            "reason": event.reason,
+            "replaced_by": str(event.replaced_by) if event.replaced_by else None,
+            "recorded_at": at,
+            "recorded_by": event.recorded_by,
+        }
+        cursor.execute(
+            "UPDATE rm_events SET retracted_pos = ?, retraction = ? WHERE id = ?",
+            (position, json.dumps(retraction), str(event.event_id)),
+        )
+        cursor.execute("SELECT relation, a, b FROM rm_events WHERE id = ?", (str(event.event_id),))
+        row = cursor.fetchone()
+        assert row is not None, f"retraction of an event the read model lacks: {event.event_id}"
+        self._relation_changed(cursor, row["relation"], row["a"], row["b"], event.originator_version, position)
+
+    def _relation_changed(self, cursor: Cursor, relation: str, a: str, b: str, version: int, position: int) -> None:
+        cursor.execute(
+            "INSERT INTO rm_relations (relation, a, b, version, position) VALUES (?, ?, ?, ?, ?)"
+            " ON CONFLICT (relation) DO UPDATE SET version = excluded.version, position = excluded.position",
+            (relation, a, b, version, position),
+        )
+        cursor.execute(
+            "SELECT id, type, subject, counterpart, occurred, attributes, version FROM rm_events"
+            " WHERE relation = ? AND retracted_pos IS NULL",
+            (relation,),
+        )
+        facts = [_fact(row) for row in cursor.fetchall()]
+        cursor.execute(
+            "SELECT id, facet, item, value, event_id, from_day FROM rm_intervals"
+            " WHERE relation = ? AND to_pos IS NULL",
+            (relation,),
+        )
+        current = {
+            (r["facet"], r["item"], r["value"], r["event_id"], r["from_day"]): r["id"] for r in cursor.fetchall()
+        }
+        wanted = {(h.facet, h.item, h.value, h.event_id, h.start.isoformat()): h for h in intervals(facts)}
+        # A row whose end day changed is closed and replaced, so earlier knowledge stays answerable.
+        cursor.execute("SELECT id, to_day FROM rm_intervals WHERE relation = ? AND to_pos IS NULL", (relation,))
+        ends = {r["id"]: r["to_day"] for r in cursor.fetchall()}
+        keep = {
+            key
+            for key, row_id in current.items()
+            if key in wanted and ends[row_id] == _day(wanted[key].end)
+        }
+        stale = [(position, row_id) for key, row_id in current.items() if key not in keep]
+        if stale:
+            cursor.executemany("UPDATE rm_intervals SET to_pos = ? WHERE id = ?", stale)
+        fresh = [
+            (uuid4().hex, relation, a, b, h.facet, h.item, h.value, h.event_id, h.since,
+             h.start.isoformat(), _day(h.end), position)
+            for key, h in wanted.items()
+            if key not in keep
+        ]
+        if fresh:
+            cursor.executemany(
+                "INSERT INTO rm_intervals (id, relation, a, b, facet, item, value, event_id, since,"
+                " from_day, to_day, from_pos) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                fresh,
+            )
+
+
+def _tracking(cursor: Cursor) -> int:
+    cursor.execute("SELECT position FROM rm_tracking WHERE name = 'relations'")
+    row = cursor.fetchone()
+    return int(row["position"]) if row else 0
+
+
+def _fact(row: Any) -> Fact:
+    return Fact(
+        id=UUID(row["id"]),
+        type=EventType(row["type"]),
+        subject=row["subject"],
+        counterpart=row["counterpart"],
+        occurred=parse_date(row["occurred"]),
+        attributes=json.loads(row["attributes"]),
+        seq=int(row["version"]),
+    )
+
+
+def _day(day: Any) -> str | None:
+    return None if day is None else str(day.isoformat())

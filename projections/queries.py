@@ -1,0 +1,427 @@
+"""The read side: indexed look-ups in the interval tables, never a fold of the log per request.
+
+Every query takes ``at``: a log position. With it, the answer uses only what had been recorded
+by then (record time); ``on`` and the day arguments are valid time.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import date, timedelta
+from typing import Any
+from uuid import UUID
+
+from domain import EventNotFound, relation_key
+from events import DiplomaticStatus, EventType
+from projections.db import Cursor, Database
+from projections.models import (
+    Agreement,
+    Changes,
+    Diplomatic,
+    EntityOut,
+    EntityRef,
+    EntityRelations,
+    EventOut,
+    Interval,
+    Membership,
+    Mission,
+    Pending,
+    Recognition,
+    RecognitionHeld,
+    RelationChange,
+    RelationState,
+    RetractionOut,
+    Timeline,
+    WindowOut,
+)
+
+NOW = 2**62  # a position past every entry: "as known now"
+
+
+def _visible(alias: str = "") -> str:
+    p = f"{alias}." if alias else ""
+    return f"{p}position <= ? AND ({p}retracted_pos IS NULL OR {p}retracted_pos > ?)"
+
+
+def _held_on(alias: str = "") -> str:
+    p = f"{alias}." if alias else ""
+    return (
+        f"{p}from_pos <= ? AND ({p}to_pos IS NULL OR {p}to_pos > ?)"
+        f" AND {p}from_day <= ? AND ({p}to_day IS NULL OR {p}to_day > ?)"
+    )
+
+
+class ReadModel:
+    def __init__(self, db: Database):
+        self.db = db
+
+    # Record time
+
+    def position(self) -> int:
+        with self.db.read() as cursor:
+            cursor.execute("SELECT position FROM rm_tracking WHERE name = 'relations'")
+            row = cursor.fetchone()
+            return int(row["position"]) if row else 0
+
+    def position_at(self, moment: str) -> int:
+        """The last position recorded at or before ``moment`` (UTC, as stored)."""
+        with self.db.read() as cursor:
+            cursor.execute("SELECT MAX(position) AS p FROM rm_log WHERE recorded_at <= ?", (moment,))
+            row = cursor.fetchone()
+            return int(row["p"]) if row and row["p"] is not None else 0
+
+    # Entities
+
+    def entities(self, q: str | None = None) -> list[EntityOut]:
+        with self.db.read() as cursor:
+            cursor.execute("SELECT * FROM rm_entities ORDER BY code")
+            found = [_entity(row) for row in cursor.fetchall()]
+        if not q:
+            return found
+        needle = q.strip().casefold()
+        scored = [(_match_rank(e, needle), e) for e in found]
+        return [e for rank, e in sorted(scored, key=lambda s: (s[0], s[1].code)) if rank < 3]
+
+    def entity(self, code: str) -> EntityOut | None:
+        with self.db.read() as cursor:
+            cursor.execute("SELECT * FROM rm_entities WHERE code = ?", (code,))
+            row = cursor.fetchone()
+        return _entity(row) if row else None
+
+    # Events
+
+    def event(self, event_id: UUID, at: int = NOW) -> EventOut:
+        with self.db.read() as cursor:
+            cursor.execute("SELECT * FROM rm_events WHERE id = ? AND position <= ?", (str(event_id), at))
+            row = cursor.fetchone()
+        if row is None:
+            raise EventNotFound(event_id)
+        return _event(row, at)
+
+    def relation_of(self, event_id: UUID) -> tuple[str, str]:
+        with self.db.read() as cursor:
+            cursor.execute("SELECT a, b FROM rm_events WHERE id = ?", (str(event_id),))
+            row = cursor.fetchone()
+        if row is None:
+            raise EventNotFound(event_id)
+        return row["a"], row["b"]
+
+    def events(
+        self,
+        *,
+        after: int = 0,
+        limit: int = 100,
+        entity: str | None = None,
+        types: Sequence[EventType] = (),
+        occurred_from: date | None = None,
+        occurred_to: date | None = None,
+        at: int = NOW,
+    ) -> list[EventOut]:
+        """The log of relation events in position order, filtered; retracted ones stay, marked."""
+        where = ["position > ?", "position <= ?"]
+        params: list[Any] = [after, at]
+        if entity:
+            where.append("(a = ? OR b = ?)")
+            params += [entity, entity]
+        if types:
+            where.append(f"type IN ({', '.join('?' for _ in types)})")
+            params += [t.value for t in types]
+        if occurred_from:
+            where.append("last_day >= ?")
+            params.append(occurred_from.isoformat())
+        if occurred_to:
+            where.append("first_day <= ?")
+            params.append(occurred_to.isoformat())
+        sql = f"SELECT * FROM rm_events WHERE {' AND '.join(where)} ORDER BY position LIMIT ?"
+        with self.db.read() as cursor:
+            cursor.execute(sql, (*params, limit))
+            return [_event(row, at) for row in cursor.fetchall()]
+
+    # State on a day
+
+    def relation_state(self, a: str, b: str, on: date, at: int = NOW) -> RelationState:
+        key = relation_key(a, b)
+        with self.db.read() as cursor:
+            states = self._states(cursor, "relation = ?", [key], on, at, focus=a, include=[key])
+        return states[0]
+
+    def entity_relations(self, code: str, on: date, at: int = NOW) -> EntityRelations:
+        """Every relation of ``code`` with anything recorded on or before ``on``."""
+        with self.db.read() as cursor:
+            cursor.execute(
+                f"SELECT DISTINCT relation FROM rm_events WHERE (a = ? OR b = ?) AND first_day <= ?"
+                f" AND {_visible()}",
+                (code, code, on.isoformat(), at, at),
+            )
+            keys = sorted(row["relation"] for row in cursor.fetchall())
+            states = self._states(cursor, "(a = ? OR b = ?)", [code, code], on, at, focus=code, include=keys)
+            names = self._names(cursor, [code])
+            position = self._at(cursor, at)
+        return EntityRelations(
+            entity=EntityRef(code=code, name=names.get(code, code)), on=on, as_of_position=position, relations=states
+        )
+
+    def _states(
+        self, cursor: Cursor, where: str, params: list[Any], on: date, at: int, *, focus: str, include: list[str]
+    ) -> list[RelationState]:
+        day = on.isoformat()
+        cursor.execute(f"SELECT * FROM rm_intervals WHERE {where} AND {_held_on()}", (*params, at, at, day, day))
+        held: dict[str, list[Any]] = defaultdict(list)
+        for row in cursor.fetchall():
+            held[row["relation"]].append(row)
+        cursor.execute(
+            f"SELECT * FROM rm_events WHERE {where} AND first_day <= ? AND last_day > ? AND {_visible()}"
+            " ORDER BY first_day, position",
+            (*params, day, day, at, at),
+        )
+        pending: dict[str, list[Any]] = defaultdict(list)
+        for row in cursor.fetchall():
+            pending[row["relation"]].append(row)
+        evidence_ids = sorted({row["event_id"] for rows in held.values() for row in rows})
+        evidence = {e.id: e for e in self._events_by_id(cursor, evidence_ids, at)}
+        versions = self._versions(cursor, include)
+        position = self._at(cursor, at)
+        names = self._names(cursor, [c for key in include for c in key.split("/")])
+        states = []
+        for key in include:
+            first, second = key.split("/")
+            a, b = (first, second) if focus != second else (second, first)
+            states.append(
+                _state(a, b, names, on, position, versions.get(key, 0), held[key], pending[key], evidence)
+            )
+        return states
+
+    # Timelines and changes
+
+    def timeline(self, a: str, b: str, at: int = NOW) -> Timeline:
+        key = relation_key(a, b)
+        with self.db.read() as cursor:
+            cursor.execute(
+                f"SELECT * FROM rm_events WHERE relation = ? AND {_visible()} ORDER BY first_day, position",
+                (key, at, at),
+            )
+            events = [_event(row, at) for row in cursor.fetchall()]
+            cursor.execute(
+                "SELECT * FROM rm_intervals WHERE relation = ? AND from_pos <= ? AND (to_pos IS NULL OR to_pos > ?)"
+                " ORDER BY facet, from_day, item",
+                (key, at, at),
+            )
+            rows = cursor.fetchall()
+            names = self._names(cursor, [a, b])
+            version = self._versions(cursor, [key]).get(key, 0)
+            position = self._at(cursor, at)
+        return Timeline(
+            a=EntityRef(code=a, name=names.get(a, a)),
+            b=EntityRef(code=b, name=names.get(b, b)),
+            as_of_position=position,
+            version=version,
+            events=events,
+            intervals=[_interval(row) for row in rows],
+        )
+
+    def changes(self, start: date, end: date, entity: str | None = None, at: int = NOW) -> Changes:
+        """Events that took effect after the end of ``start`` and by the end of ``end``."""
+        where = ["last_day > ?", "last_day <= ?", _visible()]
+        params: list[Any] = [start.isoformat(), end.isoformat(), at, at]
+        if entity:
+            where.append("(a = ? OR b = ?)")
+            params += [entity, entity]
+        with self.db.read() as cursor:
+            cursor.execute(
+                f"SELECT * FROM rm_events WHERE {' AND '.join(where)} ORDER BY last_day, first_day, position",
+                params,
+            )
+            events = [_event(row, at) for row in cursor.fetchall()]
+            touched = sorted({relation_key(e.subject, e.counterpart) for e in events})
+            before = self._diplomatic(cursor, touched, start, at)
+            after = self._diplomatic(cursor, touched, end, at)
+            names = self._names(cursor, [c for key in touched for c in key.split("/")] + ([entity] if entity else []))
+            position = self._at(cursor, at)
+        relations = []
+        for key in touched:
+            a, b = key.split("/")
+            if entity == b:
+                a, b = b, a
+            relations.append(
+                RelationChange(
+                    a=EntityRef(code=a, name=names.get(a, a)),
+                    b=EntityRef(code=b, name=names.get(b, b)),
+                    before=before[key],
+                    after=after[key],
+                    events=[e.id for e in events if relation_key(e.subject, e.counterpart) == key],
+                )
+            )
+        return Changes(
+            from_day=start,
+            to_day=end,
+            entity=EntityRef(code=entity, name=names.get(entity, entity)) if entity else None,
+            as_of_position=position,
+            events=events,
+            relations=relations,
+        )
+
+    # Helpers
+
+    def _at(self, cursor: Cursor, at: int) -> int:
+        if at != NOW:
+            return at
+        cursor.execute("SELECT position FROM rm_tracking WHERE name = 'relations'")
+        row = cursor.fetchone()
+        return int(row["position"]) if row else 0
+
+    def _diplomatic(self, cursor: Cursor, keys: list[str], on: date, at: int) -> dict[str, Diplomatic]:
+        found = {key: Diplomatic(status=DiplomaticStatus.NONE, since=None, event=None) for key in keys}
+        if not keys:
+            return found
+        day = on.isoformat()
+        cursor.execute(
+            f"SELECT * FROM rm_intervals WHERE relation IN ({', '.join('?' for _ in keys)})"
+            f" AND facet = 'diplomatic' AND {_held_on()}",
+            (*keys, at, at, day, day),
+        )
+        for row in cursor.fetchall():
+            value = json.loads(row["value"])
+            found[row["relation"]] = Diplomatic(status=value["status"], since=row["since"], event=row["event_id"])
+        return found
+
+    def _events_by_id(self, cursor: Cursor, ids: list[str], at: int) -> list[EventOut]:
+        if not ids:
+            return []
+        cursor.execute(
+            f"SELECT * FROM rm_events WHERE id IN ({', '.join('?' for _ in ids)}) ORDER BY first_day, position",
+            ids,
+        )
+        return [_event(row, at) for row in cursor.fetchall()]
+
+    def _versions(self, cursor: Cursor, keys: list[str]) -> dict[str, int]:
+        if not keys:
+            return {}
+        cursor.execute(
+            f"SELECT relation, version FROM rm_relations WHERE relation IN ({', '.join('?' for _ in keys)})", keys
+        )
+        return {row["relation"]: int(row["version"]) for row in cursor.fetchall()}
+
+    def _names(self, cursor: Cursor, codes: list[str]) -> dict[str, str]:
+        unique = sorted(set(codes))
+        if not unique:
+            return {}
+        cursor.execute(
+            f"SELECT code, name FROM rm_entities WHERE code IN ({', '.join('?' for _ in unique)})", unique
+        )
+        return {row["code"]: row["name"] for row in cursor.fetchall()}
+
+
+def _state(
+    a: str,
+    b: str,
+    names: dict[str, str],
+    on: date,
+    at: int,
+    version: int,
+    held: list[Any],
+    pending: list[Any],
+    evidence: dict[str, EventOut],
+) -> RelationState:
+    diplomatic = Diplomatic(status=DiplomaticStatus.NONE, since=None, event=None)
+    recognitions: list[RecognitionHeld] = []
+    missions: list[Mission] = []
+    agreements: list[Agreement] = []
+    memberships: list[Membership] = []
+    for row in sorted(held, key=lambda r: (r["facet"], r["item"])):
+        value = json.loads(row["value"])
+        cited = {"since": row["since"], "event": row["event_id"]}
+        facet = row["facet"]
+        if facet == "diplomatic":
+            diplomatic = Diplomatic(status=value["status"], **cited)
+        elif facet == "recognition":
+            recognitions.append(RecognitionHeld(**value, **cited))
+        elif facet == "mission":
+            missions.append(Mission(**value, **cited))
+        elif facet == "agreement":
+            agreements.append(Agreement(**value, **cited))
+        elif facet == "membership":
+            memberships.append(Membership(**value, **cited))
+    pairs = {(r.recognizer, r.recognized) for r in recognitions}
+    return RelationState(
+        a=EntityRef(code=a, name=names.get(a, a)),
+        b=EntityRef(code=b, name=names.get(b, b)),
+        on=on,
+        as_of_position=at,
+        version=version,
+        diplomatic=diplomatic,
+        recognition=Recognition(a_recognizes_b=(a, b) in pairs, b_recognizes_a=(b, a) in pairs, held=recognitions),
+        missions=missions,
+        agreements=agreements,
+        memberships=memberships,
+        pending=[
+            Pending(id=row["id"], type=row["type"], occurred=row["occurred"], summary=row["summary"])
+            for row in pending
+        ],
+        events=[evidence[i] for i in sorted(evidence, key=lambda i: (evidence[i].window.first, evidence[i].position))
+                if i in {row["event_id"] for row in held}],
+    )
+
+
+def _event(row: Any, at: int) -> EventOut:
+    retraction = None
+    if row["retracted_pos"] is not None and row["retracted_pos"] <= at:
+        retraction = RetractionOut(**json.loads(row["retraction"]))
+    return EventOut(
+        id=row["id"],
+        position=row["position"],
+        type=row["type"],
+        subject=row["subject"],
+        counterpart=row["counterpart"],
+        occurred=row["occurred"],
+        window=WindowOut(first=row["first_day"], last=row["last_day"]),
+        summary=row["summary"],
+        attributes=json.loads(row["attributes"]),
+        sources=json.loads(row["sources"]),
+        recorded_at=row["recorded_at"],
+        recorded_by=row["recorded_by"],
+        retracted=retraction,
+    )
+
+
+def _interval(row: Any) -> Interval:
+    value = json.loads(row["value"])
+    return Interval(
+        facet=row["facet"],
+        item=row["item"],
+        status=value.get("status", "recognized" if row["facet"] == "recognition" else None),
+        details=value,
+        from_day=row["from_day"],
+        to_day=row["to_day"],
+        since=row["since"],
+        event=row["event_id"],
+    )
+
+
+def _entity(row: Any) -> EntityOut:
+    return EntityOut(
+        code=row["code"],
+        name=row["name"],
+        kind=row["kind"],
+        aliases=json.loads(row["aliases"]),
+        position=row["position"],
+        recorded_at=row["recorded_at"],
+        recorded_by=row["recorded_by"],
+    )
+
+
+def _match_rank(entity: EntityOut, needle: str) -> int:
+    """0: exact code/name/alias; 1: a name starts with it; 2: contains it; 3: no match."""
+    names = [entity.code.casefold(), entity.name.casefold(), *(a.casefold() for a in entity.aliases)]
+    if needle in names:
+        return 0
+    if any(n.startswith(needle) for n in names):
+        return 1
+    if any(needle in n for n in names):
+        return 2
+    return 3
+
+
+def day_before(day: date) -> date:
+    return day - timedelta(days=1)

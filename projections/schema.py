@@ -1,0 +1,55 @@
+"""The read model's tables, beside the log in the same database."""
+
+from __future__ import annotations
+
+from projections.db import Database
+
+TABLES = [
+    "CREATE TABLE IF NOT EXISTS rm_tracking (name TEXT PRIMARY KEY, position BIGINT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS rm_log ("
+    " position BIGINT PRIMARY KEY, recorded_at TEXT NOT NULL, kind TEXT NOT NULL)",
+    "CREATE INDEX IF NOT EXISTS rm_log_recorded_at ON rm_log (recorded_at)",
+    "CREATE TABLE IF NOT EXISTS rm_entities ("
+    " code TEXT PRIMARY KEY, name TEXT NOT NULL, kind TEXT NOT NULL, aliases TEXT NOT NULL,"
+    " position BIGINT NOT NULL, recorded_at TEXT NOT NULL, recorded_by TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS rm_events ("
+    " id TEXT PRIMARY KEY, position BIGINT NOT NULL UNIQUE, relation TEXT NOT NULL,"
+    " a TEXT NOT NULL, b TEXT NOT NULL, version INTEGER NOT NULL, type TEXT NOT NULL,"
+    " subject TEXT NOT NULL, counterpart TEXT NOT NULL, occurred TEXT NOT NULL,"
+    " first_day TEXT NOT NULL, last_day TEXT NOT NULL, summary TEXT NOT NULL,"
+    " attributes TEXT NOT NULL, sources TEXT NOT NULL, recorded_at TEXT NOT NULL,"
+    " recorded_by TEXT NOT NULL, retracted_pos BIGINT, retraction TEXT)",
+    "CREATE INDEX IF NOT EXISTS rm_events_relation ON rm_events (relation, first_day)",
+    "CREATE INDEX IF NOT EXISTS rm_events_a ON rm_events (a, first_day)",
+    "CREATE INDEX IF NOT EXISTS rm_events_b ON rm_events (b, first_day)",
+    "CREATE INDEX IF NOT EXISTS rm_events_last_day ON rm_events (last_day)",
+    "CREATE INDEX IF NOT EXISTS rm_events_type ON rm_events (type, position)",
+    "CREATE TABLE IF NOT EXISTS rm_relations ("
+    " relation TEXT PRIMARY KEY, a TEXT NOT NULL, b TEXT NOT NULL, version INTEGER NOT NULL,"
+    " position BIGINT NOT NULL)",
+    # One row per fact and the valid-time days [from_day, to_day) it held, as known over the
+    # record-time positions [from_pos, to_pos).
+    "CREATE TABLE IF NOT EXISTS rm_intervals ("
+    " id TEXT PRIMARY KEY, relation TEXT NOT NULL, a TEXT NOT NULL, b TEXT NOT NULL,"
+    " facet TEXT NOT NULL, item TEXT NOT NULL, value TEXT NOT NULL, event_id TEXT NOT NULL,"
+    " since TEXT NOT NULL, from_day TEXT NOT NULL, to_day TEXT,"
+    " from_pos BIGINT NOT NULL, to_pos BIGINT)",
+    "CREATE INDEX IF NOT EXISTS rm_intervals_now ON rm_intervals (relation, from_day)"
+    " WHERE to_pos IS NULL",
+    "CREATE INDEX IF NOT EXISTS rm_intervals_a_now ON rm_intervals (a, from_day) WHERE to_pos IS NULL",
+    "CREATE INDEX IF NOT EXISTS rm_intervals_b_now ON rm_intervals (b, from_day) WHERE to_pos IS NULL",
+    "CREATE INDEX IF NOT EXISTS rm_intervals_known ON rm_intervals (relation, from_pos)",
+    "CREATE INDEX IF NOT EXISTS rm_intervals_a_known ON rm_intervals (a, from_pos)",
+    "CREATE INDEX IF NOT EXISTS rm_intervals_b_known ON rm_intervals (b, from_pos)",
+]
+
+
+def create_tables(db: Database) -> None:
+    with db.write() as cursor:
+        if db.dialect == "postgresql":
+            cursor.execute("SELECT pg_advisory_xact_lock(7411)")
+        for statement in TABLES:
+            cursor.execute(statement)
+        cursor.execute(
+            "INSERT INTO rm_tracking (name, position) VALUES ('relations', 0) ON CONFLICT (name) DO NOTHING"
+        )
