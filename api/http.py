@@ -1,0 +1,378 @@
+"""The HTTP API (v1): FastAPI routes over the service; every error is problem JSON."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import date, datetime, timezone
+from typing import Annotated, Any
+from urllib.parse import urlencode
+from uuid import UUID
+
+from fastapi import Body, Depends, FastAPI, Header, Path, Query, Request, Response
+from pydantic import BaseModel, Field
+
+from api.problems import BadRequest, Unauthorized, install, responses
+from api.service import Service
+from api.settings import Settings, Writers
+from events import EntityIn, EventIn, EventType, parse_date, parse_day
+from projections.queries import day_before
+from projections import (
+    Changes,
+    EntityOut,
+    EntityRelations,
+    EventOut,
+    EventPage,
+    RelationState,
+    Timeline,
+)
+
+log = logging.getLogger("chancery")
+
+EXAMPLE_EVENT = {
+    "type": "relations.suspended",
+    "subject": "PAN",
+    "counterpart": "SADR",
+    "occurred": "2013-11-20",
+    "summary": "Panama suspends relations with the SADR.",
+    "attributes": {},
+    "sources": [
+        {
+            "title": "Foreign relations of Panama",
+            "quote": "Relations were suspended from 20 November 2013 to 7 January 2016",
+            "url": None,
+        }
+    ],
+}
+
+
+class Health(BaseModel):
+    status: str = Field(examples=["ok"])
+
+
+class RetractionIn(BaseModel):
+    reason: Annotated[str, Field(min_length=1, max_length=2000, examples=["The date was misread."])]
+
+
+class CorrectionIn(BaseModel):
+    reason: Annotated[str, Field(min_length=1, max_length=2000)]
+    replacement: EventIn
+
+
+class CorrectionOut(BaseModel):
+    retracted: EventOut
+    replacement: EventOut
+
+
+class BatchIn(BaseModel):
+    events: Annotated[list[EventIn], Field(min_length=1, max_length=1000)]
+
+
+class BatchOut(BaseModel):
+    events: list[EventOut]
+
+
+def today() -> date:
+    return datetime.now(timezone.utc).date()
+
+
+def get_service(request: Request) -> Service:
+    service: Service = request.app.state.service
+    return service
+
+
+def writer(request: Request, authorization: Annotated[str | None, Header()] = None) -> str:
+    """The writer a bearer token stands for; reads need none, every write needs one."""
+    writers: Writers = request.app.state.writers
+    if not writers:
+        raise Unauthorized("this server is read-only: no writer tokens are configured (CHANCERY_TOKENS)")
+    scheme, _, token = (authorization or "").partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Unauthorized("writing needs an Authorization: Bearer <token> header")
+    name = writers.writer_for(token.strip())
+    if name is None:
+        raise Unauthorized("the bearer token is not one this server knows")
+    return name
+
+
+def as_of(
+    service: Annotated[Service, Depends(get_service)],
+    known_at: Annotated[
+        str | None, Query(description="RFC 3339 time: answer from what had been recorded by then")
+    ] = None,
+    at_position: Annotated[int | None, Query(ge=0, description="answer from the log up to this position")] = None,
+) -> int:
+    """The log position a read answers from (bitemporal: record time)."""
+    if known_at is not None and at_position is not None:
+        raise BadRequest("give known_at or at_position, not both", ["query", "known_at"])
+    moment = None
+    if known_at is not None:
+        try:
+            moment = datetime.fromisoformat(known_at)
+        except ValueError:
+            raise BadRequest(f"{known_at!r} is not an RFC 3339 time", ["query", "known_at"]) from None
+        if moment.tzinfo is None:
+            raise BadRequest("known_at needs a time zone offset, as in 2017-06-13T00:00:00Z", ["query", "known_at"])
+    return service.as_of(moment, at_position)
+
+
+def day(value: str | None, name: str, default: date | None = None) -> date:
+    if value is None:
+        if default is None:
+            raise BadRequest(f"{name} is required", ["query", name])
+        return default
+    try:
+        return parse_day(value)
+    except ValueError as error:
+        raise BadRequest(str(error), ["query", name]) from None
+
+
+def window_edge(value: str, name: str, end: bool) -> date:
+    """``from``/``to`` of a change query: a day, or a month or year taken as its whole window."""
+    try:
+        parsed = parse_date(value)
+    except ValueError as error:
+        raise BadRequest(str(error), ["query", name]) from None
+    if parsed.uncertain or parsed.approximate:
+        raise BadRequest(f"{name} must be a plain date, without ? ~ or %", ["query", name])
+    if end:
+        return parsed.window.last
+    return day_before(parsed.window.first) if len(value) < 10 else parsed.window.first
+
+
+def if_match(value: str | None) -> int | None:
+    if value is None:
+        return None
+    cleaned = value.strip().removeprefix("W/").strip('"')
+    if not cleaned.isdigit():
+        raise BadRequest('If-Match must be a relation version in quotes, as in "3"', ["header", "If-Match"])
+    return int(cleaned)
+
+
+ServiceDep = Annotated[Service, Depends(get_service)]
+WriterDep = Annotated[str, Depends(writer)]
+AsOfDep = Annotated[int, Depends(as_of)]
+OnQuery = Annotated[str | None, Query(description="the day, YYYY-MM-DD (default: today, UTC)", examples=["2016-01-01"])]
+Code = Annotated[str, Path(description="a code, name or alias", examples=["PAN"])]
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
+    writers = settings.writers()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        service = Service(settings.database_url)
+        app.state.service = service
+        app.state.writers = writers
+        if not writers:
+            log.warning("no writer tokens configured (CHANCERY_TOKENS): the HTTP API is read-only")
+        try:
+            yield
+        finally:
+            service.close()
+
+    app = FastAPI(
+        title="Chancery",
+        version="1",
+        summary="Diplomatic relations on any date, from an append-only, sourced log.",
+        lifespan=lifespan,
+    )
+    install(app)
+    app.state.writers = writers
+    app.include_router(_routes(), prefix="")
+    return app
+
+
+def _routes() -> Any:
+    from fastapi import APIRouter
+
+    router = APIRouter()
+
+    @router.get("/healthz", response_model=Health, summary="Liveness: the process answers.")
+    def healthz() -> Health:
+        return Health(status="ok")
+
+    @router.get(
+        "/v1/relations/{a}/{b}",
+        response_model=RelationState,
+        summary="The state of one relation at the end of a day.",
+        responses=responses(404, 422, 503),
+    )
+    def relation_state(a: Code, b: Code, service: ServiceDep, at: AsOfDep, response: Response, on: OnQuery = None) -> RelationState:
+        state = service.relation_state(a, b, day(on, "on", today()), at)
+        response.headers["ETag"] = f'"{state.version}"'
+        return state
+
+    @router.get(
+        "/v1/relations/{a}/{b}/timeline",
+        response_model=Timeline,
+        summary="Every event of the pair in valid-time order, and the days each fact held.",
+        responses=responses(422, 503),
+    )
+    def timeline(a: Code, b: Code, service: ServiceDep, at: AsOfDep, response: Response) -> Timeline:
+        result = service.timeline(a, b, at)
+        response.headers["ETag"] = f'"{result.version}"'
+        return result
+
+    @router.get(
+        "/v1/entities/{code}/relations",
+        response_model=EntityRelations,
+        summary="Every relation of an entity at the end of a day.",
+        responses=responses(422, 503),
+    )
+    def entity_relations(code: Code, service: ServiceDep, at: AsOfDep, on: OnQuery = None) -> EntityRelations:
+        return service.entity_relations(code, day(on, "on", today()), at)
+
+    @router.get(
+        "/v1/changes",
+        response_model=Changes,
+        summary="What changed between two days (years and months cover their whole window).",
+        responses=responses(422, 503),
+    )
+    def changes(
+        service: ServiceDep,
+        at: AsOfDep,
+        start: Annotated[str, Query(alias="from", examples=["2013"], description="compare from the end of this day")],
+        end: Annotated[str, Query(alias="to", examples=["2018"], description="to the end of this day")],
+        entity: Annotated[str | None, Query(description="only relations of this entity")] = None,
+    ) -> Changes:
+        first, last = window_edge(start, "from", end=False), window_edge(end, "to", end=True)
+        if last < first:
+            raise BadRequest("to must not be before from", ["query", "to"])
+        return service.changes(first, last, entity, at)
+
+    @router.get("/v1/events", response_model=EventPage, summary="The log of events in position order.",
+                responses=responses(422, 503))
+    def list_events(
+        request: Request,
+        service: ServiceDep,
+        at: AsOfDep,
+        entity: Annotated[str | None, Query(description="events of this entity")] = None,
+        type: Annotated[list[EventType] | None, Query(description="only these event types")] = None,
+        occurred_from: Annotated[str | None, Query(description="windows ending on or after this day")] = None,
+        occurred_to: Annotated[str | None, Query(description="windows starting on or before this day")] = None,
+        after: Annotated[int, Query(ge=0, description="only positions after this one")] = 0,
+        limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    ) -> EventPage:
+        events = service.read.events(
+            after=after,
+            limit=limit,
+            entity=service.code(entity) if entity else None,
+            types=type or (),
+            occurred_from=day(occurred_from, "occurred_from") if occurred_from else None,
+            occurred_to=day(occurred_to, "occurred_to") if occurred_to else None,
+            at=at,
+        )
+        following = None
+        if len(events) == limit:
+            query = [(k, v) for k, v in request.query_params.multi_items() if k != "after"]
+            following = f"{request.url.path}?{urlencode([*query, ('after', str(events[-1].position))])}"
+        return EventPage(events=events, next=following)
+
+    @router.post(
+        "/v1/events",
+        response_model=EventOut,
+        status_code=201,
+        summary="Append one event.",
+        responses=responses(401, 409, 412, 422, 503),
+    )
+    def append(
+        response: Response,
+        service: ServiceDep,
+        by: WriterDep,
+        event: Annotated[EventIn, Body(examples=[EXAMPLE_EVENT])],
+        match: Annotated[str | None, Header(alias="If-Match", description='the relation version, "N"')] = None,
+    ) -> EventOut:
+        stored, _ = service.append(event, by, expected_version=if_match(match))
+        response.headers["Location"] = f"/v1/events/{stored.id}"
+        response.headers["Chancery-Position"] = str(stored.position)
+        return stored
+
+    @router.post(
+        "/v1/events/batch",
+        response_model=BatchOut,
+        status_code=201,
+        summary="Append several events atomically: all or none.",
+        responses=responses(401, 409, 422, 503),
+    )
+    def append_batch(response: Response, service: ServiceDep, by: WriterDep, batch: BatchIn) -> BatchOut:
+        stored, position = service.append_many(batch.events, by)
+        response.headers["Chancery-Position"] = str(position)
+        return BatchOut(events=stored)
+
+    @router.get("/v1/events/{event_id}", response_model=EventOut, summary="One event.",
+                responses=responses(404, 422, 503))
+    def get_event(event_id: UUID, service: ServiceDep, at: AsOfDep) -> EventOut:
+        return service.read.event(event_id, at)
+
+    @router.post(
+        "/v1/events/{event_id}/retraction",
+        response_model=EventOut,
+        summary="Withdraw an event; it stays in the log, marked.",
+        responses=responses(401, 404, 409, 412, 422, 503),
+    )
+    def retract(
+        event_id: UUID,
+        body: RetractionIn,
+        response: Response,
+        service: ServiceDep,
+        by: WriterDep,
+        match: Annotated[str | None, Header(alias="If-Match")] = None,
+    ) -> EventOut:
+        event, position = service.retract(event_id, body.reason, by, expected_version=if_match(match))
+        response.headers["Chancery-Position"] = str(position)
+        return event
+
+    @router.post(
+        "/v1/events/{event_id}/correction",
+        response_model=CorrectionOut,
+        status_code=201,
+        summary="Retract an event and record its replacement, atomically.",
+        responses=responses(401, 404, 409, 412, 422, 503),
+    )
+    def correct(
+        event_id: UUID,
+        body: CorrectionIn,
+        response: Response,
+        service: ServiceDep,
+        by: WriterDep,
+        match: Annotated[str | None, Header(alias="If-Match")] = None,
+    ) -> CorrectionOut:
+        old, new, position = service.correct(event_id, body.replacement, body.reason, by, expected_version=if_match(match))
+        response.headers["Location"] = f"/v1/events/{new.id}"
+        response.headers["Chancery-Position"] = str(position)
+        return CorrectionOut(retracted=old, replacement=new)
+
+    @router.get("/v1/entities", response_model=list[EntityOut], summary="The registry, or a search by name or alias.",
+                responses=responses(503))
+    def entities(
+        service: ServiceDep,
+        q: Annotated[str | None, Query(max_length=200, examples=["taiwan"])] = None,
+    ) -> list[EntityOut]:
+        service.current()
+        return service.read.entities(q)
+
+    @router.get("/v1/entities/{code}", response_model=EntityOut, summary="One entity, by code, name or alias.",
+                responses=responses(422, 503))
+    def entity(code: Code, service: ServiceDep) -> EntityOut:
+        service.current()
+        found = service.read.entity(service.code(code))
+        assert found is not None
+        return found
+
+    @router.post(
+        "/v1/entities",
+        response_model=EntityOut,
+        status_code=201,
+        summary="Register an entity.",
+        responses=responses(401, 409, 422, 503),
+    )
+    def register(body: EntityIn, response: Response, service: ServiceDep, by: WriterDep) -> EntityOut:
+        stored, _, position = service.register_entity(body, by)
+        response.headers["Location"] = f"/v1/entities/{stored.code}"
+        response.headers["Chancery-Position"] = str(position)
+        return stored
+
+    return router

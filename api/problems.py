@@ -1,0 +1,173 @@
+"""RFC 9457 problem details for every error, mapped from our exceptions in one table."""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from api.service import NotCaughtUp
+from domain import (
+    AlreadyRetracted,
+    BadDatabaseUrl,
+    BatchRejected,
+    ChanceryError,
+    DuplicateEntity,
+    EventNotFound,
+    InvalidRelation,
+    StateRuleViolated,
+    UnknownEntity,
+    VersionMismatch,
+)
+from events import InvalidDate
+
+PROBLEM = "application/problem+json"
+TYPE_BASE = "https://chancery.example/problems/"
+
+
+class FieldError(BaseModel):
+    loc: list[str | int] = Field(description="the path of the field, e.g. ['body', 'occurred']")
+    message: str
+
+
+class Problem(BaseModel):
+    """RFC 9457 problem details."""
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    errors: list[FieldError] | None = None
+
+
+STATUS: dict[type[Exception], tuple[int, str]] = {
+    UnknownEntity: (422, "unknown-entity"),
+    InvalidRelation: (422, "invalid-relation"),
+    InvalidDate: (422, "invalid-date"),
+    DuplicateEntity: (409, "duplicate"),
+    EventNotFound: (404, "not-found"),
+    AlreadyRetracted: (409, "already-retracted"),
+    StateRuleViolated: (409, "state-rule"),
+    VersionMismatch: (412, "stale-version"),
+    NotCaughtUp: (503, "not-caught-up"),
+    BadDatabaseUrl: (500, "configuration"),
+}
+
+
+class Unauthorized(Exception):
+    def __init__(self, detail: str):
+        self.detail = detail
+        super().__init__(detail)
+
+
+class BadRequest(Exception):
+    """A malformed request the framework did not catch (a header, a query value)."""
+
+    def __init__(self, detail: str, loc: list[str | int], status: int = 422):
+        self.detail = detail
+        self.loc = loc
+        self.status = status
+        super().__init__(detail)
+
+
+def problem(status: int, kind: str, detail: str, headers: dict[str, str] | None = None, **extra: Any) -> JSONResponse:
+    body: dict[str, Any] = {
+        "type": TYPE_BASE + kind,
+        "title": HTTPStatus(status).phrase,
+        "status": status,
+        "detail": detail,
+        **{k: v for k, v in extra.items() if v is not None},
+    }
+    return JSONResponse(body, status_code=status, media_type=PROBLEM, headers=headers)
+
+
+def _from_domain(error: Exception) -> JSONResponse:
+    if isinstance(error, BatchRejected):
+        status, kind = _status_of(error.cause)
+        return problem(status, kind, error.detail, index=error.index, **_extra(error.cause))
+    status, kind = _status_of(error)
+    headers = {"Retry-After": "1"} if isinstance(error, NotCaughtUp) else None
+    detail = getattr(error, "detail", None) or str(error)
+    return problem(status, kind, detail, headers=headers, **_extra(error))
+
+
+def _status_of(error: Exception) -> tuple[int, str]:
+    for cls in type(error).__mro__:
+        if cls in STATUS:
+            return STATUS[cls]
+    return 422, "invalid"
+
+
+def _extra(error: Exception) -> dict[str, Any]:
+    if isinstance(error, UnknownEntity):
+        return {
+            "entity": error.name,
+            "suggestions": [{"code": c, "name": n} for c, n in error.suggestions],
+        }
+    if isinstance(error, StateRuleViolated):
+        return {"rule": error.rule, "on": error.on, "conflicting": error.conflicting, "state": error.state}
+    if isinstance(error, VersionMismatch):
+        return {"expected_version": error.expected, "current_version": error.actual}
+    return {}
+
+
+def _validation(request: Request, error: RequestValidationError) -> JSONResponse:
+    errors = []
+    for item in error.errors():
+        loc = [p for p in item.get("loc", ()) if isinstance(p, str | int)]
+        message = str(item.get("msg", "invalid"))
+        errors.append({"loc": loc, "message": message.removeprefix("Value error, ")})
+    first = errors[0] if errors else {"loc": [], "message": "invalid request"}
+    where = ".".join(str(p) for p in first["loc"])
+    detail = f"{where}: {first['message']}" if where else str(first["message"])
+    if len(errors) > 1:
+        detail += f" (and {len(errors) - 1} more)"
+    return problem(422, "validation", detail, errors=errors)
+
+
+def install(app: FastAPI) -> None:
+    async def on_domain(request: Request, error: Exception) -> JSONResponse:
+        return _from_domain(error)
+
+    async def on_validation(request: Request, error: Exception) -> JSONResponse:
+        assert isinstance(error, RequestValidationError)
+        return _validation(request, error)
+
+    async def on_http(request: Request, error: Exception) -> JSONResponse:
+        assert isinstance(error, StarletteHTTPException)
+        detail = error.detail if isinstance(error.detail, str) else HTTPStatus(error.status_code).phrase
+        if error.status_code == 404 and detail == "Not Found":
+            detail = f"no route matches {request.url.path}"
+        if error.status_code == 405:
+            detail = f"{request.method} is not allowed on {request.url.path}"
+        return problem(error.status_code, HTTPStatus(error.status_code).phrase.lower().replace(" ", "-"), detail,
+                       headers=getattr(error, "headers", None))
+
+    async def on_unauthorized(request: Request, error: Exception) -> JSONResponse:
+        assert isinstance(error, Unauthorized)
+        return problem(401, "unauthorized", error.detail, headers={"WWW-Authenticate": 'Bearer realm="chancery"'})
+
+    async def on_bad_request(request: Request, error: Exception) -> JSONResponse:
+        assert isinstance(error, BadRequest)
+        return problem(error.status, "validation", error.detail, errors=[{"loc": error.loc, "message": error.detail}])
+
+    app.add_exception_handler(ChanceryError, on_domain)
+    app.add_exception_handler(InvalidDate, on_domain)
+    app.add_exception_handler(NotCaughtUp, on_domain)
+    app.add_exception_handler(RequestValidationError, on_validation)
+    app.add_exception_handler(StarletteHTTPException, on_http)
+    app.add_exception_handler(Unauthorized, on_unauthorized)
+    app.add_exception_handler(BadRequest, on_bad_request)
+
+
+def responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI entries for the problems a route can answer with."""
+    return {
+        status: {"model": Problem, "description": HTTPStatus(status).phrase, "content": {PROBLEM: {}}}
+        for status in statuses
+    }
