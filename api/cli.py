@@ -17,10 +17,12 @@ from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
-try:  # typer 0.29 and later carry their own copy of click
+try:  # typer 0.29 and later carry their own copy of click, and keep Abort in typer.exceptions
     from typer._click import exceptions as click_errors
+    from typer.exceptions import Abort
 except ImportError:  # pragma: no cover
     from click import exceptions as click_errors
+    from click.exceptions import Abort
 
 from api.seed import BadSeedFile, count, load, seed_directory
 from api.service import NotCaughtUp, Service
@@ -48,6 +50,7 @@ DatabaseUrl = Annotated[
 AsJson = Annotated[bool, typer.Option("--json", help="machine-readable output")]
 KnownAt = Annotated[str | None, typer.Option("--known-at", help="answer as known at this RFC 3339 time")]
 AtPosition = Annotated[int | None, typer.Option("--at-position", min=0, help="answer from the log up to here")]
+MAX_POSITION = 2**63 - 1  # the largest position either store can compare with
 
 T = TypeVar("T")
 
@@ -99,6 +102,10 @@ def position_for(service: Service, known_at: str | None, at_position: int | None
             fail(f"--known-at {known_at!r} is not an RFC 3339 time")
         if moment.tzinfo is None:
             fail("--known-at needs a time zone offset, as in 2017-06-13T00:00:00Z")
+        try:
+            moment.astimezone(timezone.utc)
+        except OverflowError:
+            fail(f"--known-at {known_at!r} is out of range once taken to UTC")
     return service.as_of(moment, at_position)
 
 
@@ -242,7 +249,7 @@ def changes(
 @app.command()
 def log(
     database_url: DatabaseUrl = None,
-    after: Annotated[int, typer.Option(min=0, help="only positions after this one")] = 0,
+    after: Annotated[int, typer.Option(min=0, max=MAX_POSITION, help="only positions after this one")] = 0,
     limit: Annotated[int, typer.Option(min=1, max=100_000)] = 1000,
     entity: Annotated[str | None, typer.Option(help="events of this entity")] = None,
     type: Annotated[list[EventType] | None, typer.Option("--type", help="only these types")] = None,
@@ -331,7 +338,11 @@ def _edge(text: str, name: str, end: bool) -> date:
         fail(f"{name} must be a plain date, without ? ~ or %")
     if end:
         return parsed.window.last
-    return day_before(parsed.window.first) if len(text) < 10 else parsed.window.first
+    if len(text) < 10:
+        if parsed.window.first == date.min:
+            fail(f"{name} {text} reaches back before 0001-01-01; give a day, as in 0001-01-01")
+        return day_before(parsed.window.first)
+    return parsed.window.first
 
 
 def _pair(text: str) -> tuple[str, str]:
@@ -341,7 +352,24 @@ def _pair(text: str) -> tuple[str, str]:
     return key, value
 
 
+def _nul_at(value: Any, path: tuple[str | int, ...] = ()) -> tuple[str | int, ...] | None:
+    """The path of the first text holding a NUL character (no store can keep one), else None."""
+    if isinstance(value, str):
+        return path if "\x00" in value else None
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for key, item in items:
+        if isinstance(key, str) and "\x00" in key:
+            return (*path, key)
+        found = _nul_at(item, (*path, key))
+        if found is not None:
+            return found
+    return None
+
+
 def _validated(value: Any, where: str) -> EventIn:
+    nul = _nul_at(value)
+    if nul is not None:
+        fail(f"{where}: {'.'.join(str(p) for p in nul) or 'value'}: text must not contain NUL characters")
     try:
         return EventIn.model_validate(value)
     except ValidationError as error:
@@ -379,7 +407,7 @@ def main() -> None:
         sys.exit(0)
     except click_errors.ClickException as error:
         _die(error.format_message())
-    except click_errors.Abort:
+    except Abort:
         _die("aborted")
     except (UsageProblem, ChanceryError, InvalidDate, BadSeedFile, BadDatabaseUrl, BadTokens, NotCaughtUp) as error:
         _die(getattr(error, "detail", None) or str(error))

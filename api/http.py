@@ -114,6 +114,11 @@ def as_of(
             raise BadRequest(f"{known_at!r} is not an RFC 3339 time", ["query", "known_at"]) from None
         if moment.tzinfo is None:
             raise BadRequest("known_at needs a time zone offset, as in 2017-06-13T00:00:00Z", ["query", "known_at"])
+        try:
+            moment.astimezone(timezone.utc)
+        except OverflowError:
+            detail = f"{known_at!r} is out of range once taken to UTC"
+            raise BadRequest(detail, ["query", "known_at"]) from None
     return service.as_of(moment, at_position)
 
 
@@ -138,7 +143,33 @@ def window_edge(value: str, name: str, end: bool) -> date:
         raise BadRequest(f"{name} must be a plain date, without ? ~ or %", ["query", name])
     if end:
         return parsed.window.last
-    return day_before(parsed.window.first) if len(value) < 10 else parsed.window.first
+    if len(value) < 10:
+        if parsed.window.first == date.min:
+            detail = f"{name}={value} reaches back before 0001-01-01; give a day, as in 0001-01-01"
+            raise BadRequest(detail, ["query", name])
+        return day_before(parsed.window.first)
+    return parsed.window.first
+
+
+def nul_at(value: Any, path: tuple[str | int, ...] = ()) -> tuple[str | int, ...] | None:
+    """The path of the first text holding a NUL character (no store can keep one), else None."""
+    if isinstance(value, str):
+        return path if "\x00" in value else None
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for key, item in items:
+        if isinstance(key, str) and "\x00" in key:
+            return (*path, key)
+        found = nul_at(item, (*path, key))
+        if found is not None:
+            return found
+    return None
+
+
+def refuse_nul(body: BaseModel) -> None:
+    """Refuse text a store cannot keep before it reaches the log (PostgreSQL text holds no NUL)."""
+    found = nul_at(body.model_dump(mode="json"))
+    if found is not None:
+        raise BadRequest("text must not contain NUL (\\u0000) characters", ["body", *found])
 
 
 def if_match(value: str | None) -> int | None:
@@ -150,6 +181,7 @@ def if_match(value: str | None) -> int | None:
     return int(cleaned)
 
 
+MAX_POSITION = 2**63 - 1  # the largest position either store can compare with
 ServiceDep = Annotated[Service, Depends(get_service)]
 WriterDep = Annotated[str, Depends(writer)]
 AsOfDep = Annotated[int, Depends(as_of)]
@@ -253,7 +285,7 @@ def _routes() -> Any:
         type: Annotated[list[EventType] | None, Query(description="only these event types")] = None,
         occurred_from: Annotated[str | None, Query(description="windows ending on or after this day")] = None,
         occurred_to: Annotated[str | None, Query(description="windows starting on or before this day")] = None,
-        after: Annotated[int, Query(ge=0, description="only positions after this one")] = 0,
+        after: Annotated[int, Query(ge=0, le=MAX_POSITION, description="only positions after this one")] = 0,
         limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     ) -> EventPage:
         events = service.read.events(
@@ -285,6 +317,7 @@ def _routes() -> Any:
         event: Annotated[EventIn, Body(examples=[EXAMPLE_EVENT])],
         match: Annotated[str | None, Header(alias="If-Match", description='the relation version, "N"')] = None,
     ) -> EventOut:
+        refuse_nul(event)
         stored, _ = service.append(event, by, expected_version=if_match(match))
         response.headers["Location"] = f"/v1/events/{stored.id}"
         response.headers["Chancery-Position"] = str(stored.position)
@@ -298,6 +331,7 @@ def _routes() -> Any:
         responses=responses(401, 409, 422, 503),
     )
     def append_batch(response: Response, service: ServiceDep, by: WriterDep, batch: BatchIn) -> BatchOut:
+        refuse_nul(batch)
         stored, position = service.append_many(batch.events, by)
         response.headers["Chancery-Position"] = str(position)
         return BatchOut(events=stored)
@@ -321,6 +355,7 @@ def _routes() -> Any:
         by: WriterDep,
         match: Annotated[str | None, Header(alias="If-Match")] = None,
     ) -> EventOut:
+        refuse_nul(body)
         event, position = service.retract(event_id, body.reason, by, expected_version=if_match(match))
         response.headers["Chancery-Position"] = str(position)
         return event
@@ -340,6 +375,7 @@ def _routes() -> Any:
         by: WriterDep,
         match: Annotated[str | None, Header(alias="If-Match")] = None,
     ) -> CorrectionOut:
+        refuse_nul(body)
         old, new, position = service.correct(event_id, body.replacement, body.reason, by, expected_version=if_match(match))
         response.headers["Location"] = f"/v1/events/{new.id}"
         response.headers["Chancery-Position"] = str(position)
@@ -370,6 +406,7 @@ def _routes() -> Any:
         responses=responses(401, 409, 422, 503),
     )
     def register(body: EntityIn, response: Response, service: ServiceDep, by: WriterDep) -> EntityOut:
+        refuse_nul(body)
         stored, _, position = service.register_entity(body, by)
         response.headers["Location"] = f"/v1/entities/{stored.code}"
         response.headers["Chancery-Position"] = str(position)

@@ -207,8 +207,10 @@ class Chancery(Application[UUID]):
             new_id = uuid4()
             same = relation_key(subject, counterpart) == original.key
             target = original if same else self.relation(subject, counterpart)
-            original.retract(event_id, uuid4(), reason, by, replaced_by=new_id)
+            original.retract(event_id, uuid4(), reason, by, replaced_by=new_id, judge=False)
             target.record(replacement, subject, counterpart, new_id, by)
+            if not same:
+                original.judge_without(event_id)
             events = original.collect_events() + ([] if same else target.collect_events())
             return self._save(events)
 

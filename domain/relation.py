@@ -83,17 +83,28 @@ class Relation:
         return event
 
     def retract(
-        self, event_id: UUID, retraction_id: UUID, reason: str, by: str, replaced_by: UUID | None = None
+        self,
+        event_id: UUID,
+        retraction_id: UUID,
+        reason: str,
+        by: str,
+        replaced_by: UUID | None = None,
+        *,
+        judge: bool = True,
     ) -> EventRetracted:
-        """Withdraw an event; the rest of the history must still hold without it."""
+        """Withdraw an event; the rest of the history must still hold without it.
+
+        A correction passes ``judge=False`` and judges once its replacement is recorded.
+        """
         if event_id not in self.recorded:
             raise EventNotFound(event_id)
         if event_id in self.retractions:
             raise AlreadyRetracted(
                 f"event {event_id} was already retracted by {self.retractions[event_id].retraction_id}"
             )
-        remaining = [f for f in self.facts() if f.id != event_id]
-        self._judge(remaining, to_fact(self.recorded[event_id]), "retracting")
+        if judge:
+            remaining = [f for f in self.facts() if f.id != event_id]
+            self._judge(remaining, to_fact(self.recorded[event_id]), "retracting")
         retraction = EventRetracted(
             originator_id=self.id,
             originator_version=self.version + 1,
@@ -106,6 +117,10 @@ class Relation:
         )
         self.mutate(retraction)
         return retraction
+
+    def judge_without(self, event_id: UUID) -> None:
+        """Check that the history holds now that ``event_id`` is withdrawn."""
+        self._judge(self.facts(), to_fact(self.recorded[event_id]), "retracting")
 
     def mutate(self, event: DomainEvent) -> None:
         if isinstance(event, FactRecorded):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 import time
 from dataclasses import dataclass
 from datetime import date
@@ -57,8 +58,12 @@ class EdtfDate:
         return self.text
 
 
+@lru_cache(maxsize=65_536)
 def parse_date(text: str) -> EdtfDate:
-    """Parse an ``occurred`` value, refusing anything outside the contract's forms."""
+    """Parse an ``occurred`` value, refusing anything outside the contract's forms.
+
+    Parsed values are immutable and the grammar is slow, so each distinct text is parsed once.
+    """
     match = _FORM.match(text)
     if match is None:
         raise InvalidDate(

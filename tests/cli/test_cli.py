@@ -1,0 +1,377 @@
+"""The ``chancery`` command line as a user runs it: the real executable on a SQLite file."""
+
+from __future__ import annotations
+
+import getpass
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+CHANCERY = Path(sys.executable).parent / "chancery"
+
+
+def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    """Run ``chancery`` with no CHANCERY_* settings from the calling environment."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CHANCERY_")}
+    return subprocess.run(
+        [str(CHANCERY), *args], input=stdin, capture_output=True, text=True, env=env, timeout=120, check=False
+    )
+
+
+def succeeds(*args: str, stdin: str | None = None) -> str:
+    done = run(*args, stdin=stdin)
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr
+    return done.stdout
+
+
+def as_json(*args: str) -> Any:
+    return json.loads(succeeds(*args, "--json"))
+
+
+@pytest.fixture
+def empty(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'empty.db'}"
+
+
+@pytest.fixture
+def store(tmp_path: Path, seeded_sqlite_file: Path) -> str:
+    """A seeded SQLite file of this test's own."""
+    target = tmp_path / "chancery.db"
+    for part in seeded_sqlite_file.parent.glob(seeded_sqlite_file.name + "*"):
+        shutil.copyfile(part, tmp_path / (target.name + part.name.removeprefix(seeded_sqlite_file.name)))
+    return f"sqlite:///{target}"
+
+
+def statuses(relations: dict[str, Any]) -> dict[str, str]:
+    return {r["b"]["code"]: r["diplomatic"]["status"] for r in relations["relations"]}
+
+
+def write_jsonl(path: Path, events: list[dict[str, Any]]) -> Path:
+    path.write_text("".join(json.dumps(e) + "\n" for e in events), encoding="utf-8")
+    return path
+
+
+def event(kind: str, subject: str, counterpart: str, occurred: str, **attributes: str) -> dict[str, Any]:
+    return {
+        "type": kind,
+        "subject": subject,
+        "counterpart": counterpart,
+        "occurred": occurred,
+        "summary": f"{subject} and {counterpart}: {kind} ({occurred}).",
+        "attributes": attributes,
+        "sources": [{"title": "A test source", "quote": "as the test says"}],
+    }
+
+
+def test_seeding_twice_appends_nothing_the_second_time(empty: str) -> None:
+    first = succeeds("seed", "--database-url", empty)
+    logged = as_json("log", "--database-url", empty)
+    second = succeeds("seed", "--database-url", empty)
+
+    assert "events: 39 added" in first
+    assert "events: 0 added, 39 already present" in second
+    assert as_json("log", "--database-url", empty) == logged
+    assert len(logged) == 39
+
+
+def test_state_of_panama_on_2016_01_01_shows_taiwan_established_china_none_and_the_sadr_suspended(
+    store: str,
+) -> None:
+    relations = as_json("state", "PAN", "--on", "2016-01-01", "--database-url", store)
+
+    found = statuses(relations)
+    assert relations["entity"]["code"] == "PAN"
+    assert found["TWN"] == "established"
+    assert found.get("CHN", "none") == "none"
+    assert found["ESH"] == "suspended"
+
+
+def test_state_of_a_pair_on_2017_06_13_shows_taiwan_severed(store: str) -> None:
+    pair = as_json("state", "PAN", "TWN", "--on", "2017-06-13", "--database-url", store)
+    china = as_json("state", "Panama", "China", "--on", "2017-06-13", "--database-url", store)
+
+    assert (pair["a"]["code"], pair["b"]["code"]) == ("PAN", "TWN")
+    assert pair["diplomatic"]["status"] == "severed"
+    assert pair["recognition"]["a_recognizes_b"] is False
+    assert china["diplomatic"] == china["diplomatic"] | {"status": "established", "since": "2017-06-12"}
+    assert {e["id"] for e in china["events"]} >= {china["diplomatic"]["event"]}
+
+
+def test_timeline_lists_events_in_valid_time_order_and_the_intervals(store: str) -> None:
+    timeline = as_json("timeline", "PAN", "TWN", "--database-url", store)
+
+    starts = [e["window"]["first"] for e in timeline["events"]]
+    assert starts == sorted(starts) and len(starts) == 5
+    diplomatic = [
+        (i["status"], i["from"], i["to"]) for i in timeline["intervals"] if i["facet"] == "diplomatic"
+    ]
+    assert diplomatic == [("established", "1912-12-31", "2017-06-12"), ("severed", "2017-06-12", None)]
+
+
+def test_changes_from_2013_to_2018_show_the_switch_to_china(store: str) -> None:
+    changes = as_json("changes", "--from", "2013", "--to", "2018", "--database-url", store)
+
+    changed = {}
+    for r in changes["relations"]:
+        other = r["b"]["code"] if r["a"]["code"] == "PAN" else r["a"]["code"]
+        changed[other] = (r["before"]["status"], r["after"]["status"])
+    assert changed["TWN"] == ("established", "severed")
+    assert changed["CHN"] == ("none", "established")
+    assert ("relations.suspended", "2013-11-20") in {(e["type"], e["occurred"]) for e in changes["events"]}
+
+
+def test_log_lists_every_event_in_position_order_with_its_sources(store: str) -> None:
+    logged = as_json("log", "--database-url", store)
+
+    positions = [e["position"] for e in logged]
+    assert len(logged) == 39
+    assert positions == sorted(set(positions))
+    assert all(e["sources"] and e["recorded_by"] == "seed" for e in logged)
+
+
+def test_append_from_options_is_recorded_by_the_operator_and_changes_the_state(store: str) -> None:
+    stored = as_json(
+        "append",
+        "--type",
+        "relations.suspended",
+        "--subject",
+        "Panama",
+        "--counterpart",
+        "South Korea",
+        "--occurred",
+        "2020-03-01",
+        "--summary",
+        "Relations are suspended.",
+        "--source",
+        "A test source",
+        "--quote",
+        "suspended",
+        "--database-url",
+        store,
+    )
+    mission = as_json(
+        "append",
+        "--type",
+        "mission.opened",
+        "--subject",
+        "KOR",
+        "--counterpart",
+        "PAN",
+        "--occurred",
+        "2020-05",
+        "--summary",
+        "An embassy opens.",
+        "--source",
+        "A test source",
+        "-a",
+        "level=embassy",
+        "--database-url",
+        store,
+    )
+
+    assert [(e["type"], e["subject"], e["counterpart"]) for e in stored] == [
+        ("relations.suspended", "PAN", "KOR")
+    ]
+    assert stored[0]["recorded_by"] == getpass.getuser()
+    assert stored[0]["sources"] == [{"title": "A test source", "quote": "suspended", "url": None}]
+    after = as_json("state", "PAN", "KOR", "--on", "2020-06-01", "--database-url", store)
+    assert after["diplomatic"]["status"] == "suspended"
+    assert after["diplomatic"]["event"] == stored[0]["id"]
+    assert [(m["sender"], m["level"], m["event"]) for m in after["missions"]] == [
+        ("KOR", "embassy", mission[0]["id"])
+    ]
+    assert len(as_json("log", "--database-url", store)) == 41
+
+
+def test_append_file_records_a_json_lines_batch(store: str, tmp_path: Path) -> None:
+    batch = write_jsonl(
+        tmp_path / "batch.jsonl",
+        [
+            event("note.recorded", "PAN", "KOR", "2020"),
+            event("relations.severed", "PAN", "Kosovo", "2021-02-03"),
+        ],
+    )
+
+    stored = as_json("append", "--file", str(batch), "--database-url", store)
+
+    assert [e["type"] for e in stored] == ["note.recorded", "relations.severed"]
+    assert (
+        as_json("state", "PAN", "XKX", "--on", "2021-02-03", "--database-url", store)["diplomatic"]["status"]
+        == "severed"
+    )
+
+
+def test_append_from_stdin_records_the_lines_given(store: str) -> None:
+    lines = json.dumps(event("note.recorded", "PAN", "KOR", "2020")) + "\n"
+
+    stored = json.loads(succeeds("append", "--file", "-", "--json", "--database-url", store, stdin=lines))
+
+    assert [e["type"] for e in stored] == ["note.recorded"]
+
+
+def test_a_batch_file_with_one_bad_line_records_nothing(store: str, tmp_path: Path) -> None:
+    before = as_json("log", "--database-url", store)
+    batch = write_jsonl(
+        tmp_path / "batch.jsonl",
+        [
+            event("note.recorded", "PAN", "KOR", "2020"),
+            event("relations.established", "PAN", "KOR", "2021"),
+        ],
+    )
+
+    done = run("append", "--file", str(batch), "--database-url", store)
+
+    assert done.returncode == 2
+    assert len(done.stderr.strip().splitlines()) == 1
+    assert "item 1" in done.stderr
+    assert as_json("log", "--database-url", store) == before
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (["state", "Taiwn"], "TWN"),
+        (["state", "PAN", "--on", "2016-13-01"], "2016-13-01"),
+        (["state", "PAN", "--on", "2016"], "YYYY-MM-DD"),
+        (["state", "PAN", "--bogus"], "--bogus"),
+        (["timeline", "PAN"], "Missing argument"),
+        (
+            [
+                "append",
+                "--type",
+                "relations.established",
+                "--subject",
+                "PAN",
+                "--counterpart",
+                "KOR",
+                "--occurred",
+                "1950",
+                "--summary",
+                "Too early.",
+                "--source",
+                "A test source",
+            ],
+            "1962-09-30",
+        ),
+        (
+            [
+                "append",
+                "--type",
+                "relations.severed",
+                "--subject",
+                "PAN",
+                "--counterpart",
+                "KOR",
+                "--occurred",
+                "1950",
+                "--summary",
+                "Nothing to sever.",
+                "--source",
+                "A test source",
+            ],
+            "none",
+        ),
+        (
+            [
+                "append",
+                "--type",
+                "mission.opened",
+                "--subject",
+                "PAN",
+                "--counterpart",
+                "KOR",
+                "--occurred",
+                "2020",
+                "--summary",
+                "No level.",
+                "--source",
+                "A test source",
+            ],
+            "level",
+        ),
+        (
+            [
+                "append",
+                "--type",
+                "note.recorded",
+                "--subject",
+                "PAN",
+                "--counterpart",
+                "KOR",
+                "--occurred",
+                "2020",
+            ],
+            "--summary",
+        ),
+        (["append", "--type", "relations.improved"], "relations.improved"),
+        (["changes", "--from", "2018", "--to", "2013"], "before"),
+        (["changes", "--from", "0001", "--to", "0002"], "0001"),
+        (["state", "PAN", "--known-at", "0001-01-01T00:00:00+01:00"], "known-at"),
+        (["state", "PAN", "--known-at", "2017-06-13"], "time zone"),
+        (["log", "--after", str(2**64)], "--after"),
+        (["log", "--entity", "Atlantis"], "Atlantis"),
+    ],
+)
+def test_bad_input_exits_2_with_one_line_and_no_traceback(store: str, args: list[str], says: str) -> None:
+    done = run(*args, "--database-url", store)
+
+    assert done.returncode == 2, done.stderr
+    assert "Traceback" not in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1, done.stderr
+    assert says in done.stderr
+    assert done.stdout == ""
+
+
+def test_a_refused_append_leaves_the_log_as_it_was(store: str) -> None:
+    before = as_json("log", "--database-url", store)
+
+    done = run(
+        "append",
+        "--type",
+        "relations.established",
+        "--subject",
+        "PAN",
+        "--counterpart",
+        "KOR",
+        "--occurred",
+        "1950",
+        "--summary",
+        "Too early.",
+        "--source",
+        "A test source",
+        "--database-url",
+        store,
+    )
+
+    assert done.returncode == 2
+    assert as_json("log", "--database-url", store) == before
+
+
+def test_a_store_in_a_missing_folder_is_one_line_of_error(tmp_path: Path) -> None:
+    done = run("state", "PAN", "--database-url", f"sqlite:///{tmp_path / 'nowhere' / 'x.db'}")
+
+    assert done.returncode == 2
+    assert len(done.stderr.strip().splitlines()) == 1
+    assert "nowhere" in done.stderr
+
+
+def test_a_batch_file_with_a_nul_character_is_refused_before_it_reaches_the_log(
+    store: str, tmp_path: Path
+) -> None:
+    before = as_json("log", "--database-url", store)
+    batch = write_jsonl(
+        tmp_path / "batch.jsonl", [event("note.recorded", "PAN", "KOR", "2020") | {"summary": "a\u0000b"}]
+    )
+
+    done = run("append", "--file", str(batch), "--database-url", store)
+
+    assert done.returncode == 2
+    assert "summary" in done.stderr and "NUL" in done.stderr
+    assert as_json("log", "--database-url", store) == before

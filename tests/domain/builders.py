@@ -1,0 +1,36 @@
+"""Small builders for relation facts and sent events in tests."""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+from uuid import uuid4
+
+from domain import Fact
+from events import EventIn, EventType, parse_date
+
+_seq = itertools.count(1)
+
+
+def fact(type_: str, occurred: str, subject: str = "PAN", counterpart: str = "TWN", **attributes: Any) -> Fact:
+    return Fact(
+        id=uuid4(),
+        type=EventType(type_),
+        subject=subject,
+        counterpart=counterpart,
+        occurred=parse_date(occurred),
+        attributes=attributes,
+        seq=next(_seq),
+    )
+
+
+def sent(type_: str, occurred: str, subject: str = "PAN", counterpart: str = "TWN", **attributes: Any) -> EventIn:
+    return EventIn(
+        type=EventType(type_),
+        subject=subject,
+        counterpart=counterpart,
+        occurred=occurred,
+        summary=f"{subject} {type_} {counterpart}",
+        attributes=attributes,
+        sources=[{"title": "Test source", "quote": f"{type_} in {occurred}"}],
+    )

@@ -1,0 +1,184 @@
+"""The application over the in-memory store: appends, refusals, retractions, corrections."""
+
+from uuid import uuid4
+
+import pytest
+
+from domain import (
+    AlreadyRetracted,
+    BatchRejected,
+    Chancery,
+    DuplicateEntity,
+    EventNotFound,
+    InvalidRelation,
+    StateRuleViolated,
+    UnknownEntity,
+    VersionMismatch,
+    relation_id,
+)
+from events import EntityIn, EventType
+from tests.domain.builders import sent
+
+ENTITIES = [
+    EntityIn(code="PAN", name="Panama", kind="state", aliases=["Republic of Panama"]),
+    EntityIn(code="TWN", name="Republic of China (Taiwan)", kind="state", aliases=["Taiwan", "ROC"]),
+    EntityIn(code="CHN", name="People's Republic of China", kind="state", aliases=["China", "PRC"]),
+    EntityIn(code="ESH", name="Sahrawi Arab Democratic Republic", kind="state", aliases=["SADR"]),
+]
+
+
+@pytest.fixture
+def app() -> Chancery:
+    chancery = Chancery()
+    for entity in ENTITIES:
+        chancery.register_entity(entity, "registrar")
+    return chancery
+
+
+def test_names_and_aliases_resolve_case_insensitively(app):
+    assert app.resolve("taiwan").code == "TWN"
+    assert app.resolve("Republic of China (Taiwan)").code == "TWN"
+    assert app.resolve("roc").code == "TWN"
+    assert app.resolve("prc").code == "CHN"
+    assert app.resolve("pan").code == "PAN"
+
+
+def test_an_unknown_name_suggests_close_ones(app):
+    with pytest.raises(UnknownEntity) as raised:
+        app.resolve("Taiwn")
+    assert ("TWN", "Republic of China (Taiwan)") in raised.value.suggestions
+    assert "Taiwn" in raised.value.detail
+
+
+def test_a_code_or_alias_cannot_be_registered_twice(app):
+    with pytest.raises(DuplicateEntity):
+        app.register_entity(EntityIn(code="ROC", name="Formosa", kind="state"), "x")
+    with pytest.raises(DuplicateEntity):
+        app.register_entity(EntityIn(code="TWX", name="Formosa", kind="state", aliases=["taiwan"]), "x")
+    same = app.register_entity(ENTITIES[0], "registrar")
+    assert not same.created
+
+
+def test_the_pair_is_unordered(app):
+    app.append(sent("relations.established", "1912~", "TWN", "PAN"), "me")
+    assert app.relation("PAN", "TWN").version == 1
+    assert app.relation("TWN", "PAN").id == relation_id("PAN", "TWN")
+
+
+def test_an_event_with_itself_is_refused(app):
+    with pytest.raises(InvalidRelation):
+        app.append(sent("relations.established", "1912", "PAN", "Panama"), "me")
+
+
+def test_positions_increase_with_every_append(app):
+    first = app.append(sent("relations.established", "1912~"), "me")
+    second = app.append(sent("recognition.granted", "1912~"), "me")
+    assert second.position == first.position + 1
+
+
+def test_a_backdated_event_that_breaks_a_later_one_names_both_and_the_state(app):
+    app.append(sent("relations.established", "1978?", "PAN", "SADR"), "me")
+    suspended = app.append(sent("relations.suspended", "2013-11-20", "PAN", "SADR"), "me")
+    with pytest.raises(StateRuleViolated) as raised:
+        app.append(sent("relations.severed", "2000", "PAN", "SADR"), "me")
+    refusal = raised.value
+    cited = {c["id"] for c in refusal.conflicting}
+    assert str(suspended.events[0].event_id) in cited
+    assert refusal.on == "2013-11-20"
+    assert refusal.state["diplomatic"] == "severed"
+    assert "2013-11-20" in refusal.detail and "severed" in refusal.detail
+    assert app.relation("PAN", "ESH").version == 2
+
+
+def test_an_event_that_breaks_its_own_rule_says_what_held_then(app):
+    with pytest.raises(StateRuleViolated) as raised:
+        app.append(sent("relations.suspended", "2013-11-20", "PAN", "ESH"), "me")
+    assert raised.value.state["diplomatic"] == "none"
+    assert "needs status established" in raised.value.detail
+
+
+def test_retraction_keeps_the_event_and_removes_it_from_the_state(app):
+    written = app.append(sent("recognition.granted", "1912~"), "me")
+    event_id = written.events[0].event_id
+    app.retract("PAN", "TWN", event_id, "wrong source", "me")
+    relation = app.relation("PAN", "TWN")
+    assert event_id in relation.recorded
+    assert relation.facts() == []
+    with pytest.raises(AlreadyRetracted):
+        app.retract("PAN", "TWN", event_id, "again", "me")
+    with pytest.raises(EventNotFound):
+        app.retract("PAN", "TWN", uuid4(), "nothing", "me")
+
+
+def test_a_retraction_that_leaves_a_later_event_impossible_is_refused(app):
+    established = app.append(sent("relations.established", "1912~"), "me")
+    app.append(sent("relations.severed", "2017-06-12"), "me")
+    with pytest.raises(StateRuleViolated):
+        app.retract("PAN", "TWN", established.events[0].event_id, "oops", "me")
+    assert app.relation("PAN", "TWN").version == 2
+
+
+def test_a_correction_retracts_and_replaces_in_one_write(app):
+    wrong = app.append(sent("relations.established", "1921"), "me")
+    app.append(sent("relations.severed", "2017-06-12"), "me")
+    written = app.correct("PAN", "TWN", wrong.events[0].event_id, sent("relations.established", "1912~"), "misread", "me")
+    assert len(written.positions) == 2
+    relation = app.relation("PAN", "TWN")
+    assert [f.occurred.text for f in relation.facts()] == ["2017-06-12", "1912~"]
+
+
+def test_a_correction_whose_replacement_is_refused_writes_nothing(app):
+    wrong = app.append(sent("relations.established", "1921"), "me")
+    app.append(sent("relations.severed", "2017-06-12"), "me")
+    with pytest.raises(StateRuleViolated):
+        app.correct("PAN", "TWN", wrong.events[0].event_id, sent("relations.suspended", "1921"), "x", "me")
+    relation = app.relation("PAN", "TWN")
+    assert relation.version == 2 and not relation.retractions
+
+
+def test_a_correction_may_move_the_event_to_another_pair(app):
+    wrong = app.append(sent("relations.established", "2017-06-12", "PAN", "TWN"), "me")
+    app.correct("PAN", "TWN", wrong.events[0].event_id, sent("relations.established", "2017-06-12", "PAN", "CHN"), "x", "me")
+    assert app.relation("PAN", "TWN").facts() == []
+    assert [f.type for f in app.relation("PAN", "CHN").facts()] == [EventType.RELATIONS_ESTABLISHED]
+
+
+def test_a_stale_expected_version_is_refused(app):
+    app.append(sent("relations.established", "1912~"), "me", expected_version=0)
+    with pytest.raises(VersionMismatch) as raised:
+        app.append(sent("recognition.granted", "1912~"), "me", expected_version=0)
+    assert (raised.value.expected, raised.value.actual) == (0, 1)
+    app.append(sent("recognition.granted", "1912~"), "me", expected_version=1)
+
+
+def test_a_batch_is_all_or_nothing(app):
+    head = app.recorder.max_notification_id()
+    with pytest.raises(BatchRejected) as raised:
+        app.append_many(
+            [sent("relations.established", "1912~"), sent("relations.suspended", "2013", "PAN", "CHN")], "me"
+        )
+    assert raised.value.index == 1
+    assert app.recorder.max_notification_id() == head
+    written = app.append_many(
+        [sent("relations.established", "1912~"), sent("relations.severed", "2017-06-12"),
+         sent("relations.established", "2017-06-12", "PAN", "CHN")], "me"
+    )
+    assert list(written.positions) == [head + 1, head + 2, head + 3]
+
+
+def test_items_of_a_batch_are_judged_with_each_other(app):
+    with pytest.raises(BatchRejected):
+        app.append_many([sent("relations.established", "1912"), sent("relations.established", "1950")], "me")
+
+
+def test_appending_a_known_event_id_again_records_nothing(app):
+    event_id = uuid4()
+    first = app.append(sent("relations.established", "1912~"), "me", event_id=event_id)
+    again = app.append(sent("relations.established", "1912~"), "me", event_id=event_id)
+    assert first.created and not again.created
+    assert app.relation("PAN", "TWN").version == 1
+
+
+def test_the_writer_is_recorded_on_each_event(app):
+    written = app.append(sent("relations.established", "1912~"), "alice")
+    assert written.events[0].recorded_by == "alice"

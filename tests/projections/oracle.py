@@ -1,0 +1,55 @@
+"""The naive answer: fold the raw log as it stood at a position (what the read model must equal)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from api.service import Service
+from domain import EventRetracted, FactRecorded, fold_on, pending_on, relation_key, to_fact
+from projections.intervals import items
+
+
+def read_log(service: Service) -> list[tuple[int, Any]]:
+    """Every entry of the raw log, decoded, with its position."""
+    notifications = service.app.recorder.select_notifications(start=1, limit=1_000_000)
+    return [(n.id, service.app.mapper.to_domain_event(n)) for n in notifications]
+
+
+def log_facts(log: list[tuple[int, Any]], a: str, b: str, position: int) -> list[Any]:
+    recorded: dict[Any, FactRecorded] = {}
+    retracted: set[Any] = set()
+    for at, event in log:
+        if at > position:
+            break
+        if isinstance(event, FactRecorded) and relation_key(event.subject, event.counterpart) == relation_key(a, b):
+            recorded[event.event_id] = event
+        elif isinstance(event, EventRetracted):
+            retracted.add(event.event_id)
+    return [to_fact(e) for i, e in recorded.items() if i not in retracted]
+
+
+def naive_answer(log: list[tuple[int, Any]], a: str, b: str, day: date, position: int) -> tuple[set[Any], list[str]]:
+    facts = log_facts(log, a, b, position)
+    held = {(facet, item, str(fact.id), repr(sorted(value.items()))) for facet, item, value, fact in items(fold_on(facts, day))}
+    return held, [str(f.id) for f in pending_on(facts, day)]
+
+
+def stored_answer(service: Service, a: str, b: str, day: date, position: int) -> tuple[set[Any], list[str]]:
+    state = service.read.relation_state(a, b, day, position)
+    held: set[Any] = set()
+    if state.diplomatic.event:
+        held.add(("diplomatic", "status", state.diplomatic.event, repr(sorted({"status": state.diplomatic.status.value}.items()))))
+    for r in state.recognition.held:
+        value = {"recognizer": r.recognizer, "recognized": r.recognized}
+        held.add(("recognition", f"{r.recognizer}>{r.recognized}", r.event, repr(sorted(value.items()))))
+    for m in state.missions:
+        value = {"sender": m.sender, "host": m.host, "level": m.level}
+        held.add(("mission", f"{m.sender}>{m.host}:{m.level}", m.event, repr(sorted(value.items()))))
+    for g in state.agreements:
+        value = {"agreement": g.agreement, "kind": g.kind, "title": g.title}
+        held.add(("agreement", g.agreement, g.event, repr(sorted(value.items()))))
+    for s in state.memberships:
+        value = {"member": s.member, "body": s.body, "status": s.status.value, "role": s.role}
+        held.add(("membership", f"{s.member}>{s.body}", s.event, repr(sorted(value.items()))))
+    return held, [p.id for p in state.pending]
