@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
+from typing import Any
 from datetime import date, datetime
 from uuid import UUID
 
@@ -59,7 +60,7 @@ class Service:
             time.sleep(0.01)
 
     def as_of(self, known_at: datetime | None = None, at_position: int | None = None) -> int:
-        """The log position a bitemporal read answers from."""
+        """The log position a bitemporal read answers from, after catching up with the log."""
         head = self.current()
         if at_position is not None:
             return min(at_position, head)
@@ -109,17 +110,27 @@ class Service:
     def code(self, name: str) -> str:
         return self.app.resolve(name).code
 
-    def relation_state(self, a: str, b: str, on: date, at: int = NOW) -> RelationState:
-        return self.read.relation_state(self.code(a), self.code(b), on, at)
+    def relation_state(self, a: str, b: str, on: date, at: int | None = None) -> RelationState:
+        return self.read.relation_state(self.code(a), self.code(b), on, self._at(at))
 
-    def entity_relations(self, name: str, on: date, at: int = NOW) -> EntityRelations:
-        return self.read.entity_relations(self.code(name), on, at)
+    def entity_relations(self, name: str, on: date, at: int | None = None) -> EntityRelations:
+        return self.read.entity_relations(self.code(name), on, self._at(at))
 
-    def timeline(self, a: str, b: str, at: int = NOW) -> Timeline:
-        return self.read.timeline(self.code(a), self.code(b), at)
+    def timeline(self, a: str, b: str, at: int | None = None) -> Timeline:
+        return self.read.timeline(self.code(a), self.code(b), self._at(at))
 
-    def changes(self, start: date, end: date, entity: str | None = None, at: int = NOW) -> Changes:
-        return self.read.changes(start, end, self.code(entity) if entity else None, at)
+    def changes(self, start: date, end: date, entity: str | None = None, at: int | None = None) -> Changes:
+        return self.read.changes(start, end, self.code(entity) if entity else None, self._at(at))
+
+    def events(self, at: int | None = None, entity: str | None = None, **filters: Any) -> list[EventOut]:
+        return self.read.events(at=self._at(at), entity=self.code(entity) if entity else None, **filters)
+
+    def event(self, event_id: UUID, at: int | None = None) -> EventOut:
+        return self.read.event(event_id, self._at(at))
+
+    def _at(self, at: int | None) -> int:
+        """Reads reflect every acknowledged write: with no position given, catch up first."""
+        return self.as_of() if at is None else at
 
 
 def _event_id(written: Written) -> UUID:

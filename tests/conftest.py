@@ -26,6 +26,8 @@ def pytest_configure(config: pytest.Config) -> None:
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     if POSTGRES_DSN:
         return
+    if os.environ.get("CI"):
+        raise pytest.UsageError("CI must run the PostgreSQL tests: set CHANCERY_TEST_POSTGRES to a DSN")
     skip = pytest.mark.skip(reason="CHANCERY_TEST_POSTGRES is not set")
     for item in items:
         if "postgres" in item.keywords:
