@@ -157,10 +157,12 @@ class Timeline(Out):
 
 
 class RelationChange(Out):
+    """A relation touched between the two days: its whole state on each, and the events between."""
+
     a: EntityRef
     b: EntityRef
-    before: Diplomatic
-    after: Diplomatic
+    before: RelationState
+    after: RelationState
     events: list[str]
 
 

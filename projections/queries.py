@@ -235,8 +235,10 @@ class ReadModel:
             )
             events = [_event(row, at) for row in cursor.fetchall()]
             touched = sorted({relation_key(e.subject, e.counterpart) for e in events})
-            before = self._diplomatic(cursor, touched, start, at)
-            after = self._diplomatic(cursor, touched, end, at)
+            where = f"relation IN ({', '.join('?' for _ in touched)})" if touched else "1 = 0"
+            focus = entity or ""
+            before = {f"{s.a.code}/{s.b.code}": s for s in self._states(cursor, where, touched, start, at, focus=focus, include=touched)}
+            after = {f"{s.a.code}/{s.b.code}": s for s in self._states(cursor, where, touched, end, at, focus=focus, include=touched)}
             names = self._names(cursor, [c for key in touched for c in key.split("/")] + ([entity] if entity else []))
             position = self._at(cursor, at)
         relations = []
@@ -248,8 +250,8 @@ class ReadModel:
                 RelationChange(
                     a=EntityRef(code=a, name=names.get(a, a)),
                     b=EntityRef(code=b, name=names.get(b, b)),
-                    before=before[key],
-                    after=after[key],
+                    before=before[f"{a}/{b}"],
+                    after=after[f"{a}/{b}"],
                     events=[e.id for e in events if relation_key(e.subject, e.counterpart) == key],
                 )
             )
@@ -270,21 +272,6 @@ class ReadModel:
         cursor.execute("SELECT position FROM rm_tracking WHERE name = 'relations'")
         row = cursor.fetchone()
         return int(row["position"]) if row else 0
-
-    def _diplomatic(self, cursor: Cursor, keys: list[str], on: date, at: int) -> dict[str, Diplomatic]:
-        found = {key: Diplomatic(status=DiplomaticStatus.NONE, since=None, event=None) for key in keys}
-        if not keys:
-            return found
-        day = on.isoformat()
-        cursor.execute(
-            f"SELECT * FROM rm_intervals WHERE relation IN ({', '.join('?' for _ in keys)})"
-            f" AND facet = 'diplomatic' AND {_held_on()}",
-            (*keys, at, at, day, day),
-        )
-        for row in cursor.fetchall():
-            value = json.loads(row["value"])
-            found[row["relation"]] = Diplomatic(status=value["status"], since=row["since"], event=row["event_id"])
-        return found
 
     def _events_by_id(self, cursor: Cursor, ids: list[str], at: int) -> list[EventOut]:
         if not ids:
