@@ -7,7 +7,7 @@ import json
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Annotated, Any, NoReturn, TypeVar
 
@@ -16,20 +16,14 @@ from pydantic import BaseModel, ValidationError
 from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
-
-try:  # typer 0.29 and later carry their own copy of click, and keep Abort in typer.exceptions
-    from typer._click import exceptions as click_errors
-    from typer.exceptions import Abort
-except ImportError:  # pragma: no cover
-    from click import exceptions as click_errors
-    from click.exceptions import Abort
+from typer._click import exceptions as click_errors  # typer carries its own copy of click
 
 from api.seed import BadSeedFile, count, load, seed_directory
 from api.service import NotCaughtUp, Service
 from api.settings import BadTokens, Settings
 from domain import BadDatabaseUrl, ChanceryError
 from events import EventIn, EventType, InvalidDate, parse_date, parse_day
-from projections import NOW, Changes, EntityRelations, RelationState, Timeline
+from projections import Changes, RelationState, Timeline
 from projections.queries import day_before
 
 app = typer.Typer(
@@ -103,7 +97,7 @@ def position_for(service: Service, known_at: str | None, at_position: int | None
         if moment.tzinfo is None:
             fail("--known-at needs a time zone offset, as in 2017-06-13T00:00:00Z")
         try:
-            moment.astimezone(timezone.utc)
+            moment.astimezone(UTC)
         except OverflowError:
             fail(f"--known-at {known_at!r} is out of range once taken to UTC")
     return service.as_of(moment, at_position)
@@ -124,14 +118,12 @@ def serve(
     from api.http import create_app
 
     settings = Settings(database_url=database_url) if database_url else Settings()
-    writers = settings.writers()
+    settings.writers()  # a malformed token list stops here, before anything starts
     with opened(settings.database_url) as service:
         if seed:
             loaded = load(service, seed_directory(), operator())
             err.print(f"seed: {loaded.events_added} events added, {loaded.events_present} already present")
     logging.basicConfig(level=logging.INFO, format="%(levelname)s:     %(message)s")
-    if not writers:
-        err.print("The HTTP API is read-only: no writer tokens are configured (CHANCERY_TOKENS).")
     uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
 
 
@@ -143,7 +135,7 @@ def seed(
     """Load the seed data set (idempotent: a second run appends nothing)."""
     directory = path or seed_directory()
     total = count(directory)
-    with opened(database_url) as service, Progress(console=err, transient=True) as progress:
+    with opened(database_url) as service, Progress(console=err, transient=True, disable=not err.is_terminal) as progress:
         task = progress.add_task("seeding", total=total)
         loaded = load(service, directory, operator(), progress=lambda: progress.advance(task))
     out.print(
@@ -187,7 +179,11 @@ def append(
             stored = [service.append(specs[0], operator())[0]]
         else:
             stored = service.append_many(specs, operator())[0]
-    emit(stored, as_json, lambda: [out.print(f"{e.position}\t{e.id}\t{e.type.value}\t{e.subject}–{e.counterpart}\t{e.occurred}") for e in stored])
+    def render() -> None:
+        for e in stored:
+            out.print(f"{e.position}\t{e.id}\t{e.type.value}\t{e.subject}–{e.counterpart}\t{e.occurred}")
+
+    emit(stored, as_json, render)
 
 
 @app.command()
@@ -201,7 +197,7 @@ def state(
     as_json: AsJson = False,
 ) -> None:
     """The state of one relation, or of every relation of an entity, on a day."""
-    day = _day(on) if on else datetime.now(timezone.utc).date()
+    day = _day(on) if on else datetime.now(UTC).date()
     with opened(database_url) as service:
         at = position_for(service, known_at, at_position)
         if other is not None:
@@ -257,9 +253,7 @@ def log(
 ) -> None:
     """The log of events in position order."""
     with opened(database_url) as service:
-        service.current()
-        events = service.read.events(after=after, limit=limit, entity=service.code(entity) if entity else None,
-                                     types=type or (), at=NOW)
+        events = service.events(after=after, limit=limit, entity=entity, types=type or ())
 
     def render() -> None:
         table = Table("pos", "occurred", "type", "subject", "counterpart", "summary", "retracted")
@@ -278,9 +272,7 @@ def _print_states(states: list[RelationState], title: str) -> None:
     table = Table("with", "diplomatic", "recognition", "also", "pending", title=title)
     for s in states:
         diplomatic = s.diplomatic.status.value + (f" since {s.diplomatic.since}" if s.diplomatic.since else "")
-        also = [f"{m.sender} {m.level} in {m.host}" for m in s.missions]
-        also += [f"{a.kind or 'agreement'}: {a.title or a.agreement}" for a in s.agreements]
-        also += [f"{m.member} {m.status.value} of {m.body}" for m in s.memberships]
+        also = [h for h in _held(s)[1 if s.diplomatic.status.value != "none" else 0:] if " recognizes " not in h]
         table.add_row(
             f"{s.b.code} {s.b.name}",
             diplomatic,
@@ -315,8 +307,18 @@ def _print_changes(result: Changes) -> None:
     out.print(table)
     diffs = Table("relation", "before", "after")
     for r in result.relations:
-        diffs.add_row(f"{r.a.code}–{r.b.code}", r.before.status.value, r.after.status.value)
+        diffs.add_row(f"{r.a.code}–{r.b.code}", "; ".join(_held(r.before)) or "—", "; ".join(_held(r.after)) or "—")
     out.print(diffs)
+
+
+def _held(state: RelationState) -> list[str]:
+    """What holds in a relation, in a few words each."""
+    held = [] if state.diplomatic.status.value == "none" else [state.diplomatic.status.value]
+    held += [f"{r.recognizer} recognizes {r.recognized}" for r in state.recognition.held]
+    held += [f"{m.sender} {m.level} in {m.host}" for m in state.missions]
+    held += [f"{a.kind or 'agreement'}: {a.title or a.agreement}" for a in state.agreements]
+    held += [f"{m.member} {m.status.value} of {m.body}" for m in state.memberships]
+    return held
 
 
 # Input
@@ -352,24 +354,7 @@ def _pair(text: str) -> tuple[str, str]:
     return key, value
 
 
-def _nul_at(value: Any, path: tuple[str | int, ...] = ()) -> tuple[str | int, ...] | None:
-    """The path of the first text holding a NUL character (no store can keep one), else None."""
-    if isinstance(value, str):
-        return path if "\x00" in value else None
-    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
-    for key, item in items:
-        if isinstance(key, str) and "\x00" in key:
-            return (*path, key)
-        found = _nul_at(item, (*path, key))
-        if found is not None:
-            return found
-    return None
-
-
 def _validated(value: Any, where: str) -> EventIn:
-    nul = _nul_at(value)
-    if nul is not None:
-        fail(f"{where}: {'.'.join(str(p) for p in nul) or 'value'}: text must not contain NUL characters")
     try:
         return EventIn.model_validate(value)
     except ValidationError as error:
@@ -407,7 +392,7 @@ def main() -> None:
         sys.exit(0)
     except click_errors.ClickException as error:
         _die(error.format_message())
-    except Abort:
+    except typer.Abort:
         _die("aborted")
     except (UsageProblem, ChanceryError, InvalidDate, BadSeedFile, BadDatabaseUrl, BadTokens, NotCaughtUp) as error:
         _die(getattr(error, "detail", None) or str(error))

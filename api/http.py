@@ -5,19 +5,18 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import Annotated, Any
 from urllib.parse import urlencode
 from uuid import UUID
 
 from fastapi import Body, Depends, FastAPI, Header, Path, Query, Request, Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from api.problems import BadRequest, Unauthorized, install, responses
 from api.service import Service
 from api.settings import Settings, Writers
-from events import EntityIn, EventIn, EventType, parse_date, parse_day
-from projections.queries import day_before
+from events import EntityIn, EventIn, EventType, Text, parse_date, parse_day
 from projections import (
     Changes,
     EntityOut,
@@ -27,6 +26,7 @@ from projections import (
     RelationState,
     Timeline,
 )
+from projections.queries import day_before
 
 log = logging.getLogger("chancery")
 
@@ -52,11 +52,15 @@ class Health(BaseModel):
 
 
 class RetractionIn(BaseModel):
-    reason: Annotated[str, Field(min_length=1, max_length=2000, examples=["The date was misread."])]
+    model_config = ConfigDict(extra="forbid")
+
+    reason: Annotated[Text, Field(min_length=1, max_length=2000, examples=["The date was misread."])]
 
 
 class CorrectionIn(BaseModel):
-    reason: Annotated[str, Field(min_length=1, max_length=2000)]
+    model_config = ConfigDict(extra="forbid")
+
+    reason: Annotated[Text, Field(min_length=1, max_length=2000)]
     replacement: EventIn
 
 
@@ -74,7 +78,7 @@ class BatchOut(BaseModel):
 
 
 def today() -> date:
-    return datetime.now(timezone.utc).date()
+    return datetime.now(UTC).date()
 
 
 def get_service(request: Request) -> Service:
@@ -115,7 +119,7 @@ def as_of(
         if moment.tzinfo is None:
             raise BadRequest("known_at needs a time zone offset, as in 2017-06-13T00:00:00Z", ["query", "known_at"])
         try:
-            moment.astimezone(timezone.utc)
+            moment.astimezone(UTC)
         except OverflowError:
             detail = f"{known_at!r} is out of range once taken to UTC"
             raise BadRequest(detail, ["query", "known_at"]) from None
@@ -149,27 +153,6 @@ def window_edge(value: str, name: str, end: bool) -> date:
             raise BadRequest(detail, ["query", name])
         return day_before(parsed.window.first)
     return parsed.window.first
-
-
-def nul_at(value: Any, path: tuple[str | int, ...] = ()) -> tuple[str | int, ...] | None:
-    """The path of the first text holding a NUL character (no store can keep one), else None."""
-    if isinstance(value, str):
-        return path if "\x00" in value else None
-    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
-    for key, item in items:
-        if isinstance(key, str) and "\x00" in key:
-            return (*path, key)
-        found = nul_at(item, (*path, key))
-        if found is not None:
-            return found
-    return None
-
-
-def refuse_nul(body: BaseModel) -> None:
-    """Refuse text a store cannot keep before it reaches the log (PostgreSQL text holds no NUL)."""
-    found = nul_at(body.model_dump(mode="json"))
-    if found is not None:
-        raise BadRequest("text must not contain NUL (\\u0000) characters", ["body", *found])
 
 
 def if_match(value: str | None) -> int | None:
@@ -288,10 +271,10 @@ def _routes() -> Any:
         after: Annotated[int, Query(ge=0, le=MAX_POSITION, description="only positions after this one")] = 0,
         limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     ) -> EventPage:
-        events = service.read.events(
+        events = service.events(
             after=after,
             limit=limit,
-            entity=service.code(entity) if entity else None,
+            entity=entity,
             types=type or (),
             occurred_from=day(occurred_from, "occurred_from") if occurred_from else None,
             occurred_to=day(occurred_to, "occurred_to") if occurred_to else None,
@@ -317,7 +300,6 @@ def _routes() -> Any:
         event: Annotated[EventIn, Body(examples=[EXAMPLE_EVENT])],
         match: Annotated[str | None, Header(alias="If-Match", description='the relation version, "N"')] = None,
     ) -> EventOut:
-        refuse_nul(event)
         stored, _ = service.append(event, by, expected_version=if_match(match))
         response.headers["Location"] = f"/v1/events/{stored.id}"
         response.headers["Chancery-Position"] = str(stored.position)
@@ -331,7 +313,6 @@ def _routes() -> Any:
         responses=responses(401, 409, 422, 503),
     )
     def append_batch(response: Response, service: ServiceDep, by: WriterDep, batch: BatchIn) -> BatchOut:
-        refuse_nul(batch)
         stored, position = service.append_many(batch.events, by)
         response.headers["Chancery-Position"] = str(position)
         return BatchOut(events=stored)
@@ -339,7 +320,7 @@ def _routes() -> Any:
     @router.get("/v1/events/{event_id}", response_model=EventOut, summary="One event.",
                 responses=responses(404, 422, 503))
     def get_event(event_id: UUID, service: ServiceDep, at: AsOfDep) -> EventOut:
-        return service.read.event(event_id, at)
+        return service.event(event_id, at)
 
     @router.post(
         "/v1/events/{event_id}/retraction",
@@ -355,7 +336,6 @@ def _routes() -> Any:
         by: WriterDep,
         match: Annotated[str | None, Header(alias="If-Match")] = None,
     ) -> EventOut:
-        refuse_nul(body)
         event, position = service.retract(event_id, body.reason, by, expected_version=if_match(match))
         response.headers["Chancery-Position"] = str(position)
         return event
@@ -375,7 +355,6 @@ def _routes() -> Any:
         by: WriterDep,
         match: Annotated[str | None, Header(alias="If-Match")] = None,
     ) -> CorrectionOut:
-        refuse_nul(body)
         old, new, position = service.correct(event_id, body.replacement, body.reason, by, expected_version=if_match(match))
         response.headers["Location"] = f"/v1/events/{new.id}"
         response.headers["Chancery-Position"] = str(position)
@@ -406,7 +385,6 @@ def _routes() -> Any:
         responses=responses(401, 409, 422, 503),
     )
     def register(body: EntityIn, response: Response, service: ServiceDep, by: WriterDep) -> EntityOut:
-        refuse_nul(body)
         stored, _, position = service.register_entity(body, by)
         response.headers["Location"] = f"/v1/entities/{stored.code}"
         response.headers["Chancery-Position"] = str(position)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from typing import Any
 from datetime import date, datetime
+from typing import Any
 from uuid import UUID
 
-from domain import Chancery, StoreUrl, Written, parse_store_url
+from domain import Chancery, FactRecorded, InvalidRelation, StoreUrl, Written, parse_store_url
 from events import EntityIn, EventIn
 from projections import (
     NOW,
@@ -110,14 +110,21 @@ class Service:
     def code(self, name: str) -> str:
         return self.app.resolve(name).code
 
+    def pair(self, a: str, b: str) -> tuple[str, str]:
+        """The codes of two different entities."""
+        first, second = self.code(a), self.code(b)
+        if first == second:
+            raise InvalidRelation(f"{a!r} and {b!r} are both {first}: a relation needs two entities")
+        return first, second
+
     def relation_state(self, a: str, b: str, on: date, at: int | None = None) -> RelationState:
-        return self.read.relation_state(self.code(a), self.code(b), on, self._at(at))
+        return self.read.relation_state(*self.pair(a, b), on, self._at(at))
 
     def entity_relations(self, name: str, on: date, at: int | None = None) -> EntityRelations:
         return self.read.entity_relations(self.code(name), on, self._at(at))
 
     def timeline(self, a: str, b: str, at: int | None = None) -> Timeline:
-        return self.read.timeline(self.code(a), self.code(b), self._at(at))
+        return self.read.timeline(*self.pair(a, b), self._at(at))
 
     def changes(self, start: date, end: date, entity: str | None = None, at: int | None = None) -> Changes:
         return self.read.changes(start, end, self.code(entity) if entity else None, self._at(at))
@@ -134,7 +141,5 @@ class Service:
 
 
 def _event_id(written: Written) -> UUID:
-    from domain import FactRecorded
-
     recorded = [e for e in written.events if isinstance(e, FactRecorded)]
     return recorded[-1].event_id

@@ -180,7 +180,7 @@ def _membership(state: State, fact: Fact, strict: bool) -> State:
     current = state.memberships.get(key)
     allowed, complaint = _MEMBERSHIP_FROM[fact.type]
     if strict and (current.status if current else None) not in allowed:
-        _refuse(f"{fact.subject} {complaint} {fact.counterpart}", state, fact, current and current.event)
+        _refuse(f"{fact.subject} {complaint} {fact.counterpart}", state, fact, current.event if current else None)
     memberships = dict(state.memberships)
     given = fact.attributes.get("role")
     role = None if given is None else str(given)

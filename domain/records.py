@@ -5,6 +5,7 @@ The wire names of the contract (``relations.severed``) map to these classes in `
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, ClassVar
 from uuid import UUID
 
@@ -13,6 +14,7 @@ from eventsourcing.domain import DomainEvent
 from events import EventType
 
 
+@dataclass(frozen=True)
 class FactRecorded(DomainEvent):
     """A dated fact about a relation (the base of every relation event type)."""
 
@@ -28,66 +30,82 @@ class FactRecorded(DomainEvent):
     event_type: ClassVar[EventType]
 
 
+@dataclass(frozen=True)
 class RecognitionGranted(FactRecorded):
     event_type = EventType.RECOGNITION_GRANTED
 
 
+@dataclass(frozen=True)
 class RecognitionWithdrawn(FactRecorded):
     event_type = EventType.RECOGNITION_WITHDRAWN
 
 
+@dataclass(frozen=True)
 class RelationsEstablished(FactRecorded):
     event_type = EventType.RELATIONS_ESTABLISHED
 
 
+@dataclass(frozen=True)
 class RelationsSuspended(FactRecorded):
     event_type = EventType.RELATIONS_SUSPENDED
 
 
+@dataclass(frozen=True)
 class RelationsResumed(FactRecorded):
     event_type = EventType.RELATIONS_RESUMED
 
 
+@dataclass(frozen=True)
 class RelationsSevered(FactRecorded):
     event_type = EventType.RELATIONS_SEVERED
 
 
+@dataclass(frozen=True)
 class MissionOpened(FactRecorded):
     event_type = EventType.MISSION_OPENED
 
 
+@dataclass(frozen=True)
 class MissionClosed(FactRecorded):
     event_type = EventType.MISSION_CLOSED
 
 
+@dataclass(frozen=True)
 class AgreementSigned(FactRecorded):
     event_type = EventType.AGREEMENT_SIGNED
 
 
+@dataclass(frozen=True)
 class AgreementTerminated(FactRecorded):
     event_type = EventType.AGREEMENT_TERMINATED
 
 
+@dataclass(frozen=True)
 class MembershipJoined(FactRecorded):
     event_type = EventType.MEMBERSHIP_JOINED
 
 
+@dataclass(frozen=True)
 class MembershipSuspended(FactRecorded):
     event_type = EventType.MEMBERSHIP_SUSPENDED
 
 
+@dataclass(frozen=True)
 class MembershipReinstated(FactRecorded):
     event_type = EventType.MEMBERSHIP_REINSTATED
 
 
+@dataclass(frozen=True)
 class MembershipLeft(FactRecorded):
     event_type = EventType.MEMBERSHIP_LEFT
 
 
+@dataclass(frozen=True)
 class NoteRecorded(FactRecorded):
     event_type = EventType.NOTE_RECORDED
 
 
+@dataclass(frozen=True)
 class EventRetracted(DomainEvent):
     """An earlier event withdrawn; with ``replaced_by``, the retraction half of a correction."""
 
@@ -98,6 +116,7 @@ class EventRetracted(DomainEvent):
     recorded_by: str
 
 
+@dataclass(frozen=True)
 class EntityRegistered(DomainEvent):
     """A party that can hold relations entered the registry."""
 

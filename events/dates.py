@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 import time
 from dataclasses import dataclass
 from datetime import date
-from enum import Enum
+from enum import StrEnum
+from functools import lru_cache
 
 from edtf import parse_edtf
 from edtf.parser.edtf_exceptions import EDTFParseException
@@ -15,7 +15,7 @@ from edtf.parser.edtf_exceptions import EDTFParseException
 _FORM = re.compile(r"^(?P<base>\d{4}(?:-\d{2}(?:-\d{2})?)?)(?P<mark>[?~%]?)$")
 
 
-class Precision(str, Enum):
+class Precision(StrEnum):
     YEAR = "year"
     MONTH = "month"
     DAY = "day"

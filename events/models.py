@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Annotated, Any
 
@@ -23,12 +24,34 @@ def _check_occurred(text: str) -> str:
     return text
 
 
+def _no_nul(text: str) -> str:
+    if "\x00" in text:
+        raise ValueError("text may not contain the NUL character")
+    return text
+
+
+def _plain_json(value: Any, path: str = "attributes") -> None:
+    """Attributes are plain JSON: no NUL in text, no NaN or infinities."""
+    if isinstance(value, str):
+        _no_nul(value)
+    elif isinstance(value, float) and not math.isfinite(value):
+        raise ValueError(f"{path}: numbers must be finite")
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _no_nul(key)
+            _plain_json(item, f"{path}.{key}")
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            _plain_json(item, f"{path}.{index}")
+
+
 def _check_url(text: str | None) -> str | None:
     if text is not None and not re.match(r"^https?://\S+$", text):
         raise ValueError("must be an http:// or https:// address")
     return text
 
 
+Text = Annotated[str, AfterValidator(_no_nul)]
 Occurred = Annotated[
     str,
     Field(
@@ -38,7 +61,7 @@ Occurred = Annotated[
     ),
     AfterValidator(_check_occurred),
 ]
-EntityName = Annotated[str, Field(min_length=1, max_length=200)]
+EntityName = Annotated[Text, Field(min_length=1, max_length=200)]
 Code = Annotated[str, Field(pattern=CODE_PATTERN, examples=["PAN"])]
 
 
@@ -49,8 +72,8 @@ class Frozen(BaseModel):
 class Source(Frozen):
     """Where a fact comes from: a document's title, the words it uses, and where to find it."""
 
-    title: Annotated[str, Field(min_length=1, max_length=500)]
-    quote: Annotated[str | None, Field(default=None, max_length=5000)] = None
+    title: Annotated[Text, Field(min_length=1, max_length=500)]
+    quote: Annotated[Text | None, Field(default=None, max_length=5000)] = None
     url: Annotated[str | None, Field(default=None, max_length=2000), AfterValidator(_check_url)] = None
 
 
@@ -61,13 +84,14 @@ class EventIn(Frozen):
     subject: EntityName
     counterpart: EntityName
     occurred: Occurred
-    summary: Annotated[str, Field(min_length=1, max_length=2000)]
+    summary: Annotated[Text, Field(min_length=1, max_length=2000)]
     attributes: dict[str, Any] = Field(default_factory=dict, validate_default=True)
     sources: Annotated[list[Source], Field(min_length=1, max_length=50)]
 
     @field_validator("attributes")
     @classmethod
     def _has_required_attributes(cls, value: dict[str, Any], info: ValidationInfo) -> dict[str, Any]:
+        _plain_json(value)
         kind = info.data.get("type")
         if not isinstance(kind, EventType):
             return value

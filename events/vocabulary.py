@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 
 
-class Facet(str, Enum):
+class Facet(StrEnum):
     """The part of a relation an event type changes."""
 
     RECOGNITION = "recognition"
@@ -16,7 +16,7 @@ class Facet(str, Enum):
     NOTE = "note"
 
 
-class EventType(str, Enum):
+class EventType(StrEnum):
     RECOGNITION_GRANTED = "recognition.granted"
     RECOGNITION_WITHDRAWN = "recognition.withdrawn"
     RELATIONS_ESTABLISHED = "relations.established"
@@ -64,19 +64,19 @@ REQUIRED_ATTRIBUTES: dict[EventType, tuple[str, ...]] = {
 }
 
 
-class DiplomaticStatus(str, Enum):
+class DiplomaticStatus(StrEnum):
     NONE = "none"
     ESTABLISHED = "established"
     SUSPENDED = "suspended"
     SEVERED = "severed"
 
 
-class MembershipStatus(str, Enum):
+class MembershipStatus(StrEnum):
     MEMBER = "member"
     SUSPENDED = "suspended"
 
 
-class EntityKind(str, Enum):
+class EntityKind(StrEnum):
     STATE = "state"
     ORGANIZATION = "organization"
     INITIATIVE = "initiative"

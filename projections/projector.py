@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import threading
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID, uuid4
 
@@ -26,7 +26,7 @@ BATCH = 500
 
 def timestamp(moment: datetime) -> str:
     """Record time as stored and compared: UTC, microseconds, ``Z``."""
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 class Projector:
@@ -70,7 +70,8 @@ class Projector:
             return position
 
     def _apply(self, cursor: Cursor, notification: Notification) -> None:
-        event: DomainEvent = self.app.mapper.to_domain_event(notification)
+        event = self.app.mapper.to_domain_event(notification)
+        assert isinstance(event, DomainEvent)
         position = notification.id
         at = timestamp(event.timestamp)
         if isinstance(event, FactRecorded):
@@ -104,7 +105,7 @@ class Projector:
                 json.dumps(event.attributes), json.dumps(event.sources), at, event.recorded_by,
             ),
         )
-        self._relation_changed(cursor, f"{a}/{b}", a, b, event.originator_version, position)
+        self._relation_changed(cursor, f"{a}/{b}", a, b, position)
 
     def _retracted(self, cursor: Cursor, event: EventRetracted, position: int, at: str) -> None:
         retraction = {
@@ -122,14 +123,9 @@ class Projector:
         cursor.execute("SELECT relation, a, b FROM rm_events WHERE id = ?", (str(event.event_id),))
         row = cursor.fetchone()
         assert row is not None, f"retraction of an event the read model lacks: {event.event_id}"
-        self._relation_changed(cursor, row["relation"], row["a"], row["b"], event.originator_version, position)
+        self._relation_changed(cursor, row["relation"], row["a"], row["b"], position)
 
-    def _relation_changed(self, cursor: Cursor, relation: str, a: str, b: str, version: int, position: int) -> None:
-        cursor.execute(
-            "INSERT INTO rm_relations (relation, a, b, version, position) VALUES (?, ?, ?, ?, ?)"
-            " ON CONFLICT (relation) DO UPDATE SET version = excluded.version, position = excluded.position",
-            (relation, a, b, version, position),
-        )
+    def _relation_changed(self, cursor: Cursor, relation: str, a: str, b: str, position: int) -> None:
         cursor.execute(
             "SELECT id, type, subject, counterpart, occurred, attributes, version FROM rm_events"
             " WHERE relation = ? AND retracted_pos IS NULL",

@@ -181,7 +181,7 @@ class ReadModel:
             pending[row["relation"]].append(row)
         evidence_ids = sorted({row["event_id"] for rows in held.values() for row in rows})
         evidence = {e.id: e for e in self._events_by_id(cursor, evidence_ids, at)}
-        versions = self._versions(cursor, include)
+        versions = self._versions(cursor, include, at)
         position = self._at(cursor, at)
         names = self._names(cursor, [c for key in include for c in key.split("/")])
         states = []
@@ -210,7 +210,7 @@ class ReadModel:
             )
             rows = cursor.fetchall()
             names = self._names(cursor, [a, b])
-            version = self._versions(cursor, [key]).get(key, 0)
+            version = self._versions(cursor, [key], at).get(key, 0)
             position = self._at(cursor, at)
         return Timeline(
             a=EntityRef(code=a, name=names.get(a, a)),
@@ -235,10 +235,10 @@ class ReadModel:
             )
             events = [_event(row, at) for row in cursor.fetchall()]
             touched = sorted({relation_key(e.subject, e.counterpart) for e in events})
-            where = f"relation IN ({', '.join('?' for _ in touched)})" if touched else "1 = 0"
+            among = f"relation IN ({', '.join('?' for _ in touched)})" if touched else "1 = 0"
             focus = entity or ""
-            before = {f"{s.a.code}/{s.b.code}": s for s in self._states(cursor, where, touched, start, at, focus=focus, include=touched)}
-            after = {f"{s.a.code}/{s.b.code}": s for s in self._states(cursor, where, touched, end, at, focus=focus, include=touched)}
+            before = {f"{s.a.code}/{s.b.code}": s for s in self._states(cursor, among, touched, start, at, focus=focus, include=touched)}
+            after = {f"{s.a.code}/{s.b.code}": s for s in self._states(cursor, among, touched, end, at, focus=focus, include=touched)}
             names = self._names(cursor, [c for key in touched for c in key.split("/")] + ([entity] if entity else []))
             position = self._at(cursor, at)
         relations = []
@@ -282,11 +282,16 @@ class ReadModel:
         )
         return [_event(row, at) for row in cursor.fetchall()]
 
-    def _versions(self, cursor: Cursor, keys: list[str]) -> dict[str, int]:
+    def _versions(self, cursor: Cursor, keys: list[str], at: int = NOW) -> dict[str, int]:
+        """Each relation's version as of ``at``: its events and retractions recorded by then."""
         if not keys:
             return {}
+        marks = ", ".join("?" for _ in keys)
         cursor.execute(
-            f"SELECT relation, version FROM rm_relations WHERE relation IN ({', '.join('?' for _ in keys)})", keys
+            f"SELECT relation, SUM(CASE WHEN position <= ? THEN 1 ELSE 0 END)"
+            f" + SUM(CASE WHEN retracted_pos <= ? THEN 1 ELSE 0 END) AS version"
+            f" FROM rm_events WHERE relation IN ({marks}) GROUP BY relation",
+            (at, at, *keys),
         )
         return {row["relation"]: int(row["version"]) for row in cursor.fetchall()}
 

@@ -24,9 +24,6 @@ TABLES = [
     "CREATE INDEX IF NOT EXISTS rm_events_b ON rm_events (b, first_day)",
     "CREATE INDEX IF NOT EXISTS rm_events_last_day ON rm_events (last_day)",
     "CREATE INDEX IF NOT EXISTS rm_events_type ON rm_events (type, position)",
-    "CREATE TABLE IF NOT EXISTS rm_relations ("
-    " relation TEXT PRIMARY KEY, a TEXT NOT NULL, b TEXT NOT NULL, version INTEGER NOT NULL,"
-    " position BIGINT NOT NULL)",
     # One row per fact and the valid-time days [from_day, to_day) it held, as known over the
     # record-time positions [from_pos, to_pos).
     "CREATE TABLE IF NOT EXISTS rm_intervals ("

@@ -6,7 +6,6 @@ import os
 import re
 import shutil
 import uuid
-import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -14,25 +13,19 @@ from typing import Any
 from urllib.parse import quote
 
 import pytest
-from starlette.exceptions import StarletteDeprecationWarning
+from fastapi.testclient import TestClient
 
 from api.http import create_app
 from api.seed import load, seed_directory
 from api.service import Service
 from api.settings import Settings
-
-with warnings.catch_warnings():
-    # Starlette asks for httpx2 instead of httpx when its test client is imported; that is about the
-    # test tooling, not about Chancery, and must not turn the whole module into an error.
-    warnings.filterwarnings("ignore", message=".*httpx2.*", category=StarletteDeprecationWarning)
-    from fastapi.testclient import TestClient
+from tests.conftest import SHARED
 
 TOKEN = "secret-token"
 WRITER = {"Authorization": f"Bearer {TOKEN}"}
 PROBLEM = "application/problem+json"
 SEED_EVENTS = 39  # relation events in data/events.jsonl
 
-SHARED = Path(os.environ.get("CHANCERY_SHARED", Path(__file__).resolve().parents[3] / "shared"))
 SEED_DOCUMENTS = SHARED / "seeds"
 
 SOURCE = [{"title": "A test source", "quote": "as the test says", "url": None}]
@@ -381,7 +374,7 @@ def _changed(changes: dict[str, Any]) -> dict[str, tuple[str, str]]:
     found = {}
     for r in changes["relations"]:
         other = r["b"]["code"] if r["a"]["code"] == "PAN" else r["a"]["code"]
-        found[other] = (r["before"]["status"], r["after"]["status"])
+        found[other] = (r["before"]["diplomatic"]["status"], r["after"]["diplomatic"]["status"])
     return found
 
 
@@ -397,6 +390,9 @@ def test_changes_from_2013_to_2018_include_the_switch_to_china_and_the_sadr_susp
     assert changed["CHN"] == ("none", "established")
     assert changed["XKX"] == ("none", "established")
     assert changed["ESH"] == ("established", "established")
+    belt_and_road = next(r for r in changes["relations"] if "BRI" in (r["a"]["code"], r["b"]["code"]))
+    assert belt_and_road["before"]["memberships"] == []
+    assert [m["status"] for m in belt_and_road["after"]["memberships"]] == ["member"]
     kinds = {(e["type"], e["occurred"]) for e in changes["events"]}
     assert {("relations.suspended", "2013-11-20"), ("relations.resumed", "2016-01-07")} <= kinds
     assert {("relations.severed", "2017-06-12"), ("relations.established", "2017-06-12")} <= kinds
@@ -489,6 +485,12 @@ def test_a_bad_on_date_is_422_naming_the_query_field(client: TestClient, on: str
     body = problem(client.get("/v1/relations/PAN/TWN", params={"on": on}), 422)
 
     assert ["query", "on"] in [e["loc"] for e in body["errors"]]
+
+
+def test_a_relation_of_an_entity_with_itself_is_422(client: TestClient) -> None:
+    body = problem(client.get("/v1/relations/PAN/Panama"), 422)
+    assert "two entities" in body["detail"]
+    problem(client.get("/v1/relations/TWN/taiwan/timeline"), 422)
 
 
 def test_unknown_routes_are_404_and_wrong_methods_405(client: TestClient) -> None:
@@ -714,6 +716,7 @@ def test_a_correction_replaces_an_event_at_once_and_the_old_answer_stays_readabl
         then = state(writable, "PAN", "XKX", "2013-08-28", **as_known)
         assert then["diplomatic"] == old["diplomatic"], as_known
         assert then["as_of_position"] == position_before
+        assert then["version"] == old["version"] == state(writable, "PAN", "XKX", "2013-08-28")["version"] - 2
         assert old["diplomatic"]["event"] in {e["id"] for e in then["events"] if e["retracted"] is None}
 
 

@@ -121,10 +121,30 @@ def test_changes_from_2013_to_2018_show_the_switch_to_china(store: str) -> None:
     changed = {}
     for r in changes["relations"]:
         other = r["b"]["code"] if r["a"]["code"] == "PAN" else r["a"]["code"]
-        changed[other] = (r["before"]["status"], r["after"]["status"])
+        changed[other] = (r["before"]["diplomatic"]["status"], r["after"]["diplomatic"]["status"])
     assert changed["TWN"] == ("established", "severed")
     assert changed["CHN"] == ("none", "established")
     assert ("relations.suspended", "2013-11-20") in {(e["type"], e["occurred"]) for e in changes["events"]}
+
+
+@pytest.mark.parametrize(
+    ("args", "shows"),
+    [
+        (
+            ["state", "PAN", "--on", "2016-01-01"],
+            ["Republic of China (Taiwan)", "suspended", "Events behind"],
+        ),
+        (["state", "Panama", "Taiwan", "--on", "2017-06-13"], ["severed since 2017-06-12", "Events behind"]),
+        (["timeline", "PAN", "TWN"], ["1912-12-31", "2017-06-12", "severed"]),
+        (["changes", "--from", "2013", "--to", "2018"], ["PAN–TWN", "severed", "CHN–PAN"]),
+        (["log", "--entity", "TWN"], ["relations.severed", "2017-06-12"]),
+    ],
+)
+def test_commands_without_json_print_readable_tables(store: str, args: list[str], shows: list[str]) -> None:
+    printed = succeeds(*args, "--database-url", store)
+
+    for words in shows:
+        assert words in printed
 
 
 def test_log_lists_every_event_in_position_order_with_its_sources(store: str) -> None:

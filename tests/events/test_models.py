@@ -1,0 +1,54 @@
+"""What a sent event or entity must be before anything is recorded."""
+
+import pytest
+from pydantic import ValidationError
+
+from events import EntityIn, EventIn
+
+VALID = {
+    "type": "relations.suspended",
+    "subject": "PAN",
+    "counterpart": "SADR",
+    "occurred": "2013-11-20",
+    "summary": "Panama suspends relations with the SADR.",
+    "attributes": {},
+    "sources": [{"title": "Foreign relations of Panama", "quote": "Relations were suspended", "url": None}],
+}
+
+
+def refused_at(**changes: object) -> tuple[object, ...]:
+    with pytest.raises(ValidationError) as raised:
+        EventIn.model_validate({**VALID, **changes})
+    return raised.value.errors()[0]["loc"]
+
+
+def test_the_contract_example_is_accepted():
+    assert EventIn.model_validate(VALID).occurred == "2013-11-20"
+
+
+@pytest.mark.parametrize(
+    ("changes", "where"),
+    [
+        ({"type": "relations.improved"}, ("type",)),
+        ({"occurred": "2013-11-31"}, ("occurred",)),
+        ({"sources": []}, ("sources",)),
+        ({"summary": ""}, ("summary",)),
+        ({"summary": "nul \x00 inside"}, ("summary",)),
+        ({"sources": [{"title": "t", "quote": "\x00"}]}, ("sources", 0, "quote")),
+        ({"sources": [{"title": "t", "url": "ftp://x"}]}, ("sources", 0, "url")),
+        ({"attributes": {"n": float("nan")}}, ("attributes",)),
+        ({"attributes": {"deep": [{"x": float("inf")}]}}, ("attributes",)),
+        ({"type": "mission.opened"}, ("attributes",)),
+        ({"type": "agreement.signed", "attributes": {"agreement": "mou-1"}}, ("attributes",)),
+        ({"colour": "blue"}, ("colour",)),
+    ],
+)
+def test_bad_events_are_refused_at_the_field_at_fault(changes, where):
+    assert refused_at(**changes) == where
+
+
+def test_entity_codes_are_upper_case_letters_and_digits():
+    assert EntityIn(code="XKX", name="Kosovo", kind="state").code == "XKX"
+    for code in ("xk", "X", "X-K", "ABCDEFGHIJKLMNOPQ"):
+        with pytest.raises(ValidationError):
+            EntityIn(code=code, name="n", kind="state")
