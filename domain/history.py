@@ -8,13 +8,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 from uuid import UUID
 
 from events import DiplomaticStatus, EdtfDate, EventType, MembershipStatus
 
 Status = DiplomaticStatus
 T = EventType
+K = TypeVar("K")
 
 
 @dataclass(frozen=True)
@@ -121,49 +122,48 @@ def _diplomatic(state: State, fact: Fact, strict: bool) -> State:
     return replace(state, status=after, status_event=fact)
 
 
-def _recognition(state: State, fact: Fact, strict: bool) -> State:
-    key = (fact.subject, fact.counterpart)
-    current = state.recognitions.get(key)
-    recognitions = dict(state.recognitions)
-    if fact.type is T.RECOGNITION_GRANTED:
-        if strict and current is not None:
-            _refuse(f"{fact.subject} already recognizes {fact.counterpart}", state, fact, current)
-        recognitions[key] = fact
+def _toggled(
+    held: Mapping[K, Fact], key: K, fact: Fact, opening: bool, strict: bool, state: State, already: str, missing: str
+) -> dict[K, Fact]:
+    """Open or close one keyed fact (a recognition, a mission, an agreement)."""
+    current = held.get(key)
+    if strict and opening and current is not None:
+        _refuse(already, state, fact, current)
+    if strict and not opening and current is None:
+        _refuse(missing, state, fact)
+    updated = dict(held)
+    if opening:
+        updated[key] = fact
     else:
-        if strict and current is None:
-            _refuse(f"{fact.subject} does not recognize {fact.counterpart}", state, fact)
-        recognitions.pop(key, None)
+        updated.pop(key, None)
+    return updated
+
+
+def _recognition(state: State, fact: Fact, strict: bool) -> State:
+    who, whom = fact.subject, fact.counterpart
+    recognitions = _toggled(
+        state.recognitions, (who, whom), fact, fact.type is T.RECOGNITION_GRANTED, strict, state,
+        f"{who} already recognizes {whom}", f"{who} does not recognize {whom}",
+    )
     return replace(state, recognitions=recognitions)
 
 
 def _mission(state: State, fact: Fact, strict: bool) -> State:
     level = str(fact.attributes["level"])
-    key = (fact.subject, fact.counterpart, level)
-    current = state.missions.get(key)
-    missions = dict(state.missions)
-    if fact.type is T.MISSION_OPENED:
-        if strict and current is not None:
-            _refuse(f"{fact.subject} already has a {level} in {fact.counterpart}", state, fact, current)
-        missions[key] = fact
-    else:
-        if strict and current is None:
-            _refuse(f"{fact.subject} has no {level} open in {fact.counterpart}", state, fact)
-        missions.pop(key, None)
+    who, where = fact.subject, fact.counterpart
+    missions = _toggled(
+        state.missions, (who, where, level), fact, fact.type is T.MISSION_OPENED, strict, state,
+        f"{who} already has a {level} in {where}", f"{who} has no {level} open in {where}",
+    )
     return replace(state, missions=missions)
 
 
 def _agreement(state: State, fact: Fact, strict: bool) -> State:
     key = str(fact.attributes["agreement"])
-    current = state.agreements.get(key)
-    agreements = dict(state.agreements)
-    if fact.type is T.AGREEMENT_SIGNED:
-        if strict and current is not None:
-            _refuse(f"agreement {key!r} is already in force", state, fact, current)
-        agreements[key] = fact
-    else:
-        if strict and current is None:
-            _refuse(f"agreement {key!r} is not in force", state, fact)
-        agreements.pop(key, None)
+    agreements = _toggled(
+        state.agreements, key, fact, fact.type is T.AGREEMENT_SIGNED, strict, state,
+        f"agreement {key!r} is already in force", f"agreement {key!r} is not in force",
+    )
     return replace(state, agreements=agreements)
 
 

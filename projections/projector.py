@@ -128,7 +128,7 @@ class Projector:
     def _relation_changed(self, cursor: Cursor, relation: str, a: str, b: str, position: int) -> None:
         cursor.execute(
             "SELECT id, type, subject, counterpart, occurred, attributes, version FROM rm_events"
-            " WHERE relation = ? AND retracted_pos IS NULL",
+            " WHERE relation = ? AND retracted_pos IS NULL AND type <> 'note.recorded'",
             (relation,),
         )
         facts = [_fact(row) for row in cursor.fetchall()]
