@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import hashlib
+import json
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -11,11 +14,16 @@ from urllib.parse import urlencode
 from uuid import UUID
 
 from fastapi import Body, Depends, FastAPI, Header, Path, Query, Request, Response
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import StreamingResponse
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pydantic import BaseModel, ConfigDict, Field
 
+from api.middleware import APPENDED, HEAD, LAG, BodyLimit, Metrics
 from api.problems import BadRequest, Unauthorized, install, responses
-from api.service import Service
+from api.service import Ack, NotCaughtUp, Service
 from api.settings import Settings, Writers
+from domain import Keyed
 from events import EntityIn, EventIn, EventType, Text, parse_date, parse_day
 from projections import (
     Changes,
@@ -47,8 +55,41 @@ EXAMPLE_EVENT = {
 }
 
 
+EXAMPLE_BATCH = {
+    "events": [
+        {
+            "type": "relations.severed",
+            "subject": "PAN",
+            "counterpart": "TWN",
+            "occurred": "2017-06-12",
+            "summary": "Panama severs diplomatic relations with the Republic of China (Taiwan).",
+            "sources": [{"title": "Foreign relations of Panama",
+                         "quote": "Panama has severed diplomatic relationship with the Republic of China (Taiwan)"}],
+        },
+        {
+            "type": "relations.established",
+            "subject": "PAN",
+            "counterpart": "PRC",
+            "occurred": "2017-06-12",
+            "summary": "Panama establishes diplomatic relations with the People's Republic of China.",
+            "sources": [{"title": "Foreign relations of Panama",
+                         "quote": "Panama has established a diplomatic relationship with People's Republic of China"}],
+        },
+    ]
+}
+STREAM_BATCH = 500
+STREAM_IDLE_SECONDS = 0.2
+STREAM_HEARTBEAT_SECONDS = 15.0
+
+
 class Health(BaseModel):
     status: str = Field(examples=["ok"])
+
+
+class Readiness(BaseModel):
+    status: str = Field(examples=["ready"])
+    position: int = Field(description="the read model's position")
+    head: int = Field(description="the log's newest position")
 
 
 class RetractionIn(BaseModel):
@@ -165,7 +206,40 @@ def if_match(value: str | None) -> int | None:
 
 
 MAX_POSITION = 2**63 - 1  # the largest position either store can compare with
+def keyed(key: str | None, writer: str, action: str, body: BaseModel, target: str = "") -> Keyed | None:
+    """The request's idempotency key and a fingerprint of what it asks (action, target, body)."""
+    if key is None:
+        return None
+    asked = json.dumps({"action": action, "target": target, "body": body.model_dump(mode="json")}, sort_keys=True)
+    return Keyed(writer=writer, key=key, fingerprint=hashlib.sha256(asked.encode()).hexdigest(), action=action)
+
+
+def acknowledge(response: Response, ack: Ack, location: str | None = None) -> None:
+    response.headers["Chancery-Position"] = str(ack.position)
+    if location:
+        response.headers["Location"] = location
+    if ack.replayed:
+        response.headers["Idempotent-Replayed"] = "true"
+
+
+def count_appended(response: Response, events: list[EventOut], ack: Ack) -> None:
+    if not ack.replayed:
+        for event in events:
+            APPENDED.labels(type=event.type.value).inc()
+
+
 ServiceDep = Annotated[Service, Depends(get_service)]
+KeyDep = Annotated[
+    str | None,
+    Header(
+        alias="Idempotency-Key",
+        min_length=1,
+        max_length=255,
+        pattern=r"^[\x21-\x7e]+$",
+        description="retrying with the same key and body returns the first result and appends nothing",
+    ),
+]
+IfMatch = Annotated[str | None, Header(alias="If-Match", description='the relation\'s version, as in "3"')]
 WriterDep = Annotated[str, Depends(writer)]
 AsOfDep = Annotated[int, Depends(as_of)]
 OnQuery = Annotated[str | None, Query(description="the day, YYYY-MM-DD (default: today, UTC)", examples=["2016-01-01"])]
@@ -195,9 +269,38 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     install(app)
+    app.add_middleware(BodyLimit)
+    app.add_middleware(Metrics)
     app.state.writers = writers
     app.include_router(_routes(), prefix="")
     return app
+
+
+async def _entries(request: Request, service: Service, position: int) -> AsyncIterator[str]:
+    """Replay the entries after ``position``, then follow the log as it grows."""
+
+    def fetch(after: int) -> list[Any]:
+        service.current()
+        return service.read.entries(after, STREAM_BATCH)
+
+    yield "retry: 1000\n\n"
+    quiet = 0.0
+    while not await request.is_disconnected():
+        try:
+            entries = await run_in_threadpool(fetch, position)
+        except NotCaughtUp:
+            entries = []
+        for entry in entries:
+            position = entry.position
+            yield f"id: {entry.position}\ndata: {entry.model_dump_json()}\n\n"
+        if entries:
+            quiet = 0.0
+            continue
+        await asyncio.sleep(STREAM_IDLE_SECONDS)
+        quiet += STREAM_IDLE_SECONDS
+        if quiet >= STREAM_HEARTBEAT_SECONDS:
+            quiet = 0.0
+            yield ": still here\n\n"
 
 
 def _routes() -> Any:
@@ -208,6 +311,20 @@ def _routes() -> Any:
     @router.get("/healthz", response_model=Health, summary="Liveness: the process answers.")
     def healthz() -> Health:
         return Health(status="ok")
+
+    @router.get("/readyz", response_model=Readiness, summary="Readiness: the store answers and the read model is current.",
+                responses=responses(503))
+    def readyz(service: ServiceDep) -> Readiness:
+        head = service.projector.head()
+        return Readiness(status="ready", position=service.current(), head=head)
+
+    @router.get("/metrics", summary="Prometheus metrics: requests, latencies, appended events, projection lag.",
+                response_class=Response, responses={200: {"content": {"text/plain": {}}}})
+    def metrics(service: ServiceDep) -> Response:
+        head = service.projector.head()
+        HEAD.set(head)
+        LAG.set(head - service.projector.position())
+        return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
     @router.get(
         "/v1/relations/{a}/{b}",
@@ -298,11 +415,13 @@ def _routes() -> Any:
         service: ServiceDep,
         by: WriterDep,
         event: Annotated[EventIn, Body(examples=[EXAMPLE_EVENT])],
-        match: Annotated[str | None, Header(alias="If-Match", description='the relation version, "N"')] = None,
+        key: KeyDep = None,
+        match: IfMatch = None,
     ) -> EventOut:
-        stored, _ = service.append(event, by, expected_version=if_match(match))
-        response.headers["Location"] = f"/v1/events/{stored.id}"
-        response.headers["Chancery-Position"] = str(stored.position)
+        request = keyed(key, by, "append", event)
+        stored, _, ack = service.append(event, by, expected_version=if_match(match), request=request)
+        acknowledge(response, ack, f"/v1/events/{stored.id}")
+        count_appended(response, [stored], ack)
         return stored
 
     @router.post(
@@ -312,10 +431,40 @@ def _routes() -> Any:
         summary="Append several events atomically: all or none.",
         responses=responses(401, 409, 422, 503),
     )
-    def append_batch(response: Response, service: ServiceDep, by: WriterDep, batch: BatchIn) -> BatchOut:
-        stored, position = service.append_many(batch.events, by)
-        response.headers["Chancery-Position"] = str(position)
+    def append_batch(
+        response: Response, service: ServiceDep, by: WriterDep, batch: Annotated[BatchIn, Body(examples=[EXAMPLE_BATCH])],
+        key: KeyDep = None,
+    ) -> BatchOut:
+        stored, ack = service.append_many(batch.events, by, request=keyed(key, by, "batch", batch))
+        acknowledge(response, ack)
+        count_appended(response, stored, ack)
         return BatchOut(events=stored)
+
+    @router.get(
+        "/v1/events/stream",
+        summary="Live tail of the log as server-sent events (id: the position), after replaying those after `after`.",
+        response_class=StreamingResponse,
+        responses={200: {"content": {"text/event-stream": {}}, "description": "one `data:` JSON log entry an event"},
+                   **responses(422)},
+    )
+    async def stream(
+        request: Request,
+        service: ServiceDep,
+        after: Annotated[int, Query(ge=0, le=MAX_POSITION, description="replay entries after this position")] = 0,
+        last_event_id: Annotated[
+            str | None, Header(alias="Last-Event-ID", description="a reconnecting client resumes after this")
+        ] = None,
+    ) -> StreamingResponse:
+        start = after
+        if last_event_id is not None:
+            if not last_event_id.strip().isdigit() or int(last_event_id) > MAX_POSITION:
+                raise BadRequest("Last-Event-ID must be a log position", ["header", "Last-Event-ID"])
+            start = max(start, int(last_event_id))
+        return StreamingResponse(
+            _entries(request, service, start),
+            media_type="text/event-stream",
+            headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+        )
 
     @router.get("/v1/events/{event_id}", response_model=EventOut, summary="One event.",
                 responses=responses(404, 422, 503))
@@ -334,10 +483,12 @@ def _routes() -> Any:
         response: Response,
         service: ServiceDep,
         by: WriterDep,
-        match: Annotated[str | None, Header(alias="If-Match")] = None,
+        key: KeyDep = None,
+        match: IfMatch = None,
     ) -> EventOut:
-        event, position = service.retract(event_id, body.reason, by, expected_version=if_match(match))
-        response.headers["Chancery-Position"] = str(position)
+        request = keyed(key, by, "retraction", body, str(event_id))
+        event, ack = service.retract(event_id, body.reason, by, expected_version=if_match(match), request=request)
+        acknowledge(response, ack)
         return event
 
     @router.post(
@@ -353,11 +504,15 @@ def _routes() -> Any:
         response: Response,
         service: ServiceDep,
         by: WriterDep,
-        match: Annotated[str | None, Header(alias="If-Match")] = None,
+        key: KeyDep = None,
+        match: IfMatch = None,
     ) -> CorrectionOut:
-        old, new, position = service.correct(event_id, body.replacement, body.reason, by, expected_version=if_match(match))
-        response.headers["Location"] = f"/v1/events/{new.id}"
-        response.headers["Chancery-Position"] = str(position)
+        request = keyed(key, by, "correction", body, str(event_id))
+        old, new, ack = service.correct(
+            event_id, body.replacement, body.reason, by, expected_version=if_match(match), request=request
+        )
+        acknowledge(response, ack, f"/v1/events/{new.id}")
+        count_appended(response, [new], ack)
         return CorrectionOut(retracted=old, replacement=new)
 
     @router.get("/v1/entities", response_model=list[EntityOut], summary="The registry, or a search by name or alias.",
@@ -384,10 +539,9 @@ def _routes() -> Any:
         summary="Register an entity.",
         responses=responses(401, 409, 422, 503),
     )
-    def register(body: EntityIn, response: Response, service: ServiceDep, by: WriterDep) -> EntityOut:
-        stored, _, position = service.register_entity(body, by)
-        response.headers["Location"] = f"/v1/entities/{stored.code}"
-        response.headers["Chancery-Position"] = str(position)
+    def register(body: EntityIn, response: Response, service: ServiceDep, by: WriterDep, key: KeyDep = None) -> EntityOut:
+        stored, _, ack = service.register_entity(body, by, request=keyed(key, by, "entity", body))
+        acknowledge(response, ack, f"/v1/entities/{stored.code}")
         return stored
 
     return router

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import sqlite3
 from http import HTTPStatus
 from typing import Any
 
+from eventsourcing.persistence import InterfaceError as StoreInterfaceError
+from eventsourcing.persistence import OperationalError as StoreOperationalError
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -19,6 +22,7 @@ from domain import (
     ChanceryError,
     DuplicateEntity,
     EventNotFound,
+    IdempotencyKeyReused,
     InvalidRelation,
     StateRuleViolated,
     UnknownEntity,
@@ -54,6 +58,7 @@ STATUS: dict[type[Exception], tuple[int, str]] = {
     AlreadyRetracted: (409, "already-retracted"),
     StateRuleViolated: (409, "state-rule"),
     VersionMismatch: (412, "stale-version"),
+    IdempotencyKeyReused: (422, "idempotency-key-reused"),
     NotCaughtUp: (503, "not-caught-up"),
     BadDatabaseUrl: (500, "configuration"),
 }
@@ -130,6 +135,15 @@ def _validation(request: Request, error: RequestValidationError) -> JSONResponse
     return problem(422, "validation", detail, errors=errors)
 
 
+STORE_UNAVAILABLE: tuple[type[Exception], ...] = (sqlite3.OperationalError, StoreOperationalError, StoreInterfaceError)
+try:
+    import psycopg
+
+    STORE_UNAVAILABLE += (psycopg.OperationalError,)
+except ImportError:  # pragma: no cover - PostgreSQL support not installed
+    pass
+
+
 def install(app: FastAPI) -> None:
     async def on_domain(request: Request, error: Exception) -> JSONResponse:
         return _from_domain(error)
@@ -156,6 +170,12 @@ def install(app: FastAPI) -> None:
         assert isinstance(error, BadRequest)
         return problem(error.status, "validation", error.detail, errors=[{"loc": error.loc, "message": error.detail}])
 
+    async def on_store(request: Request, error: Exception) -> JSONResponse:
+        return problem(503, "store-unavailable", "the store cannot be reached or is busy; try again",
+                       headers={"Retry-After": "1"})
+
+    for kind in STORE_UNAVAILABLE:
+        app.add_exception_handler(kind, on_store)
     app.add_exception_handler(ChanceryError, on_domain)
     app.add_exception_handler(InvalidDate, on_domain)
     app.add_exception_handler(NotCaughtUp, on_domain)

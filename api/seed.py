@@ -62,16 +62,16 @@ def load(service: Service, directory: Path, by: str, progress: Any = None) -> Lo
     events = [(n, _parse(EventIn, v, directory / "events.jsonl", n)) for n, v in read_jsonl(directory / "events.jsonl")]
     loaded = Loaded()
     for _, entity in entities:
-        _, created, _ = service.register_entity(entity, by)
-        if created:
+        _, written, _ = service.register_entity(entity, by)
+        if written.created:
             loaded.entities_added += 1
         else:
             loaded.entities_present += 1
         if progress:
             progress()
     for _, event in events:
-        _, created = service.append(event, by, event_id=seed_event_id(event))
-        if created:
+        _, written, _ = service.append(event, by, event_id=seed_event_id(event))
+        if written.created:
             loaded.events_added += 1
         else:
             loaded.events_present += 1

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
-from domain import Chancery, FactRecorded, InvalidRelation, StoreUrl, Written, parse_store_url
+from domain import Chancery, InvalidRelation, Keyed, StoreUrl, Written, parse_store_url
 from events import EntityIn, EventIn
 from projections import (
     NOW,
@@ -26,6 +27,14 @@ from projections import (
 )
 
 READ_WAIT_SECONDS = 5.0
+
+
+@dataclass(frozen=True)
+class Ack:
+    """How a write was acknowledged: the position to read it at, and whether it was served before."""
+
+    position: int
+    replayed: bool = False
 
 
 class NotCaughtUp(Exception):
@@ -68,42 +77,71 @@ class Service:
             return self.read.position_at(timestamp(known_at))
         return NOW
 
-    # Writes
+    # Writes: each returns what the response shows and the log position that acknowledges it
 
-    def register_entity(self, spec: EntityIn, by: str) -> tuple[EntityOut, bool, int]:
-        written = self.app.register_entity(spec, by)
+    def register_entity(self, spec: EntityIn, by: str, request: Keyed | None = None) -> tuple[EntityOut, Written, Ack]:
+        written = self.app.register_entity(spec, by, request=request)
         self.current()
-        entity = self.read.entity(spec.code)
+        entity = self.read.entity(written.results[0])
         assert entity is not None
-        return entity, written.created, written.position or entity.position
+        return entity, written, self._acknowledged(written, entity.position)
 
     def append(
-        self, spec: EventIn, by: str, *, expected_version: int | None = None, event_id: UUID | None = None
-    ) -> tuple[EventOut, bool]:
-        written = self.app.append(spec, by, expected_version=expected_version, event_id=event_id)
+        self,
+        spec: EventIn,
+        by: str,
+        *,
+        expected_version: int | None = None,
+        event_id: UUID | None = None,
+        request: Keyed | None = None,
+    ) -> tuple[EventOut, Written, Ack]:
+        written = self.app.append(spec, by, expected_version=expected_version, event_id=event_id, request=request)
         self.current()
-        return self.read.event(_event_id(written)), written.created
+        event = self.read.event(UUID(written.results[0]))
+        return event, written, self._acknowledged(written, event.position)
 
-    def append_many(self, specs: Sequence[EventIn], by: str) -> tuple[list[EventOut], int]:
-        written = self.app.append_many(specs, by)
+    def append_many(self, specs: Sequence[EventIn], by: str, request: Keyed | None = None) -> tuple[list[EventOut], Ack]:
+        written = self.app.append_many(specs, by, request=request)
         self.current()
-        return [self.read.event(e.event_id) for e in written.events], written.position  # type: ignore[attr-defined]
+        events = [self.read.event(UUID(i)) for i in written.results]
+        return events, self._acknowledged(written, max(e.position for e in events))
 
-    def retract(self, event_id: UUID, reason: str, by: str, *, expected_version: int | None = None) -> tuple[EventOut, int]:
+    def retract(
+        self, event_id: UUID, reason: str, by: str, *, expected_version: int | None = None, request: Keyed | None = None
+    ) -> tuple[EventOut, Ack]:
         self.current()
         a, b = self.read.relation_of(event_id)
-        written = self.app.retract(a, b, event_id, reason, by, expected_version=expected_version)
+        written = self.app.retract(a, b, event_id, reason, by, expected_version=expected_version, request=request)
         self.current()
-        return self.read.event(event_id), written.position
+        event = self.read.event(event_id)
+        return event, self._acknowledged(written, event.retracted.position if event.retracted else event.position)
 
     def correct(
-        self, event_id: UUID, replacement: EventIn, reason: str, by: str, *, expected_version: int | None = None
-    ) -> tuple[EventOut, EventOut, int]:
+        self,
+        event_id: UUID,
+        replacement: EventIn,
+        reason: str,
+        by: str,
+        *,
+        expected_version: int | None = None,
+        request: Keyed | None = None,
+    ) -> tuple[EventOut, EventOut, Ack]:
         self.current()
         a, b = self.read.relation_of(event_id)
-        written = self.app.correct(a, b, event_id, replacement, reason, by, expected_version=expected_version)
+        written = self.app.correct(
+            a, b, event_id, replacement, reason, by, expected_version=expected_version, request=request
+        )
         self.current()
-        return self.read.event(event_id), self.read.event(_event_id(written)), written.position
+        old, new = (self.read.event(UUID(i)) for i in written.results)
+        return old, new, self._acknowledged(written, new.position)
+
+    def _acknowledged(self, written: Written, fallback: int) -> Ack:
+        """The position a client can read its write at: this write's last entry, or the first one's."""
+        if written.positions:
+            return Ack(written.position)
+        if written.request is not None:
+            return Ack(self.read.request_position(written.request) or fallback, replayed=True)
+        return Ack(fallback)
 
     # Reads
 
@@ -138,8 +176,3 @@ class Service:
     def _at(self, at: int | None) -> int:
         """Reads reflect every acknowledged write: with no position given, catch up first."""
         return self.as_of() if at is None else at
-
-
-def _event_id(written: Written) -> UUID:
-    recorded = [e for e in written.events if isinstance(e, FactRecorded)]
-    return recorded[-1].event_id

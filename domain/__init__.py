@@ -1,19 +1,20 @@
 """The rules of Chancery: relations judged in valid time, the application that keeps the log."""
 
-from domain.application import Chancery, Entity, Written, entity_id
+from domain.application import Chancery, Entity, Keyed, Written, entity_id
 from domain.errors import (
     AlreadyRetracted,
     BatchRejected,
     ChanceryError,
     DuplicateEntity,
     EventNotFound,
+    IdempotencyKeyReused,
     InvalidRelation,
     StateRuleViolated,
     UnknownEntity,
     VersionMismatch,
 )
 from domain.history import Fact, State, fold_on, pending_on
-from domain.records import EntityRegistered, EventRetracted, FactRecorded
+from domain.records import EntityRegistered, EventRetracted, FactRecorded, RequestRecorded
 from domain.relation import Relation, relation_id, relation_key, to_fact
 from domain.store import DEFAULT_DATABASE_URL, BadDatabaseUrl, StoreUrl, parse_store_url
 
@@ -31,8 +32,11 @@ __all__ = [
     "EventRetracted",
     "Fact",
     "FactRecorded",
+    "IdempotencyKeyReused",
+    "Keyed",
     "InvalidRelation",
     "Relation",
+    "RequestRecorded",
     "State",
     "StateRuleViolated",
     "StoreUrl",

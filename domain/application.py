@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 from uuid import UUID, uuid4, uuid5
@@ -18,11 +18,12 @@ from domain.errors import (
     BatchRejected,
     ChanceryError,
     DuplicateEntity,
+    IdempotencyKeyReused,
     InvalidRelation,
     UnknownEntity,
     VersionMismatch,
 )
-from domain.records import EntityRegistered, EventRetracted, FactRecorded
+from domain.records import EntityRegistered, EventRetracted, FactRecorded, RequestRecorded
 from domain.relation import NAMESPACE, Relation, project, relation_id, relation_key
 from events import EntityIn, EventIn
 
@@ -37,15 +38,39 @@ class Entity:
 
 @dataclass(frozen=True)
 class Written:
-    """What a write put in the log: its entries and the position of each."""
+    """What a write put in the log: its entries, the position of each, and what it answers with.
+
+    ``results`` are the public ids a response shows (event ids, or an entity code). A write that
+    found its work already done (a keyed request served before, a seed event present) has no
+    entries and ``created`` false.
+    """
 
     events: tuple[DomainEvent, ...]
     positions: tuple[int, ...]
+    results: tuple[str, ...] = ()
     created: bool = True
+    request: UUID | None = None
 
     @property
     def position(self) -> int:
         return self.positions[-1] if self.positions else 0
+
+
+@dataclass(frozen=True)
+class Keyed:
+    """A write request with a client's idempotency key and a fingerprint of what it asked."""
+
+    writer: str
+    key: str
+    fingerprint: str
+    action: str
+
+    @property
+    def id(self) -> UUID:
+        return uuid5(NAMESPACE, f"request:{self.writer}\n{self.key}")
+
+
+Change = tuple[list[DomainEvent], tuple[str, ...]]
 
 
 def entity_id(code: str) -> UUID:
@@ -105,29 +130,29 @@ class Chancery(Application[UUID]):
             raise UnknownEntity(name, self.directory.close_to(name))
         return entity
 
-    def register_entity(self, spec: EntityIn, by: str) -> Written:
-        self.refresh_directory()
-        existing = self.directory.by_code.get(spec.code)
-        if existing is not None and _same_entity(existing, spec):
-            return Written((), (), created=False)
-        self._check_names_free(spec)
-        event = EntityRegistered(
-            originator_id=entity_id(spec.code),
-            originator_version=1,
-            timestamp=DomainEvent.create_timestamp(),
-            code=spec.code,
-            name=spec.name,
-            kind=spec.kind.value,
-            aliases=list(dict.fromkeys(spec.aliases)),
-            recorded_by=by,
-        )
+    def register_entity(self, spec: EntityIn, by: str, *, request: Keyed | None = None) -> Written:
+        def change() -> Change:
+            self.refresh_directory()
+            existing = self.directory.by_code.get(spec.code)
+            if existing is not None and _same_entity(existing, spec):
+                return [], (spec.code,)
+            self._check_names_free(spec)
+            event = EntityRegistered(
+                originator_id=entity_id(spec.code),
+                originator_version=1,
+                timestamp=DomainEvent.create_timestamp(),
+                code=spec.code,
+                name=spec.name,
+                kind=spec.kind.value,
+                aliases=list(dict.fromkeys(spec.aliases)),
+                recorded_by=by,
+            )
+            return [event], (spec.code,)
+
         try:
-            written = self._save([event])
+            return self._write(change, request, None)
         except IntegrityError:
             raise DuplicateEntity(f"the code {spec.code} is already registered") from None
-        with self.directory.lock:
-            self.directory.add(event)
-        return written
 
     def refresh_directory(self) -> None:
         """Read registrations recorded since the last look (by any process)."""
@@ -170,23 +195,56 @@ class Chancery(Application[UUID]):
         *,
         expected_version: int | None = None,
         event_id: UUID | None = None,
+        request: Keyed | None = None,
     ) -> Written:
         """Record one event; with ``event_id`` already recorded, record nothing and say so."""
-        return self._retrying(lambda: self._append_once(spec, by, expected_version, event_id), expected_version)
 
-    def append_many(self, specs: Sequence[EventIn], by: str) -> Written:
+        def change() -> Change:
+            subject, counterpart = self._parties(spec)
+            relation = self._relation_at(subject, counterpart, expected_version)
+            if event_id is not None and event_id in relation.recorded:
+                return [], (str(event_id),)
+            event = relation.record(spec, subject, counterpart, event_id or uuid4(), by)
+            return relation.collect_events(), (str(event.event_id),)
+
+        return self._write(change, request, expected_version)
+
+    def append_many(self, specs: Sequence[EventIn], by: str, *, request: Keyed | None = None) -> Written:
         """Record several events atomically: all of them or, at the first refusal, none."""
-        return self._retrying(lambda: self._append_many_once(specs, by), None)
+
+        def change() -> Change:
+            relations: dict[str, Relation] = {}
+            events: list[DomainEvent] = []
+            for index, spec in enumerate(specs):
+                try:
+                    subject, counterpart = self._parties(spec)
+                    key = relation_key(subject, counterpart)
+                    if key not in relations:
+                        relations[key] = self.relation(subject, counterpart)
+                    events.append(relations[key].record(spec, subject, counterpart, uuid4(), by))
+                except ChanceryError as refusal:
+                    raise BatchRejected(index, refusal) from None
+            return events, tuple(str(e.event_id) for e in events if isinstance(e, FactRecorded))
+
+        return self._write(change, request, None)
 
     def retract(
-        self, a: str, b: str, event_id: UUID, reason: str, by: str, *, expected_version: int | None = None
+        self,
+        a: str,
+        b: str,
+        event_id: UUID,
+        reason: str,
+        by: str,
+        *,
+        expected_version: int | None = None,
+        request: Keyed | None = None,
     ) -> Written:
-        def once() -> Written:
+        def change() -> Change:
             relation = self._relation_at(a, b, expected_version)
             relation.retract(event_id, uuid4(), reason, by)
-            return self._save(relation.collect_events())
+            return relation.collect_events(), (str(event_id),)
 
-        return self._retrying(once, expected_version)
+        return self._write(change, request, expected_version)
 
     def correct(
         self,
@@ -198,10 +256,11 @@ class Chancery(Application[UUID]):
         by: str,
         *,
         expected_version: int | None = None,
+        request: Keyed | None = None,
     ) -> Written:
         """Retract an event and record its replacement in one atomic write."""
 
-        def once() -> Written:
+        def change() -> Change:
             original = self._relation_at(a, b, expected_version)
             subject, counterpart = self._parties(replacement)
             new_id = uuid4()
@@ -212,33 +271,16 @@ class Chancery(Application[UUID]):
             if not same:
                 original.judge_without(event_id)
             events = original.collect_events() + ([] if same else target.collect_events())
-            return self._save(events)
+            return events, (str(event_id), str(new_id))
 
-        return self._retrying(once, expected_version)
+        return self._write(change, request, expected_version)
 
-    def _append_once(
-        self, spec: EventIn, by: str, expected_version: int | None, event_id: UUID | None
-    ) -> Written:
-        subject, counterpart = self._parties(spec)
-        relation = self._relation_at(subject, counterpart, expected_version)
-        if event_id is not None and event_id in relation.recorded:
-            return Written((relation.recorded[event_id],), (), created=False)
-        relation.record(spec, subject, counterpart, event_id or uuid4(), by)
-        return self._save(relation.collect_events())
-
-    def _append_many_once(self, specs: Sequence[EventIn], by: str) -> Written:
-        relations: dict[str, Relation] = {}
-        events: list[DomainEvent] = []
-        for index, spec in enumerate(specs):
-            try:
-                subject, counterpart = self._parties(spec)
-                key = relation_key(subject, counterpart)
-                if key not in relations:
-                    relations[key] = self.relation(subject, counterpart)
-                events.append(relations[key].record(spec, subject, counterpart, uuid4(), by))
-            except ChanceryError as refusal:
-                raise BatchRejected(index, refusal) from None
-        return self._save(events)
+    def find_request(self, request: Keyed) -> RequestRecorded | None:
+        """The record of a keyed request served before, if any."""
+        for event in self.events.get(request.id):
+            assert isinstance(event, RequestRecorded)
+            return event
+        return None
 
     def _parties(self, spec: EventIn) -> tuple[str, str]:
         subject = self.resolve(spec.subject).code
@@ -253,21 +295,55 @@ class Chancery(Application[UUID]):
             raise VersionMismatch(relation.key, expected_version, relation.version)
         return relation
 
-    def _save(self, events: Iterable[DomainEvent]) -> Written:
-        batch = list(events)
-        recordings = self.save(*batch)
-        return Written(tuple(batch), tuple(r.notification.id for r in recordings))
+    def _write(self, change: Callable[[], Change], request: Keyed | None, expected_version: int | None) -> Written:
+        """Judge and save a change atomically, with the request's key if it has one.
 
-    def _retrying(self, write: Any, expected_version: int | None) -> Written:
-        """Re-judge on a concurrent write to the same relation, unless the caller pinned a version."""
+        A concurrent write to the same relation is judged again, unless the caller pinned a
+        version; a keyed request already served answers with what it answered then.
+        """
         for _ in range(5):
+            if request is not None and (served := self.find_request(request)) is not None:
+                return _replay(served, request)
+            events, results = change()
+            if not events:
+                return Written((), (), results, created=False)
+            if request is not None:
+                events.append(_request_record(request, results))
             try:
-                result: Written = write()
-                return result
+                recordings = self.save(*events)
             except IntegrityError:
+                if request is not None and (served := self.find_request(request)) is not None:
+                    return _replay(served, request)
                 if expected_version is not None:
                     raise VersionMismatch("being written", expected_version, expected_version + 1) from None
+                if isinstance(events[0], EntityRegistered):
+                    raise
+                continue
+            positions = tuple(r.notification.id for r in recordings)
+            return Written(tuple(events), positions, results, request=request.id if request else None)
         raise ChanceryError("the relation is being written by others too often; try again")
+
+
+def _request_record(request: Keyed, results: tuple[str, ...]) -> RequestRecorded:
+    return RequestRecorded(
+        originator_id=request.id,
+        originator_version=1,
+        timestamp=DomainEvent.create_timestamp(),
+        key=request.key,
+        fingerprint=request.fingerprint,
+        action=request.action,
+        results=list(results),
+        recorded_by=request.writer,
+    )
+
+
+def _replay(served: RequestRecorded, request: Keyed) -> Written:
+    if served.fingerprint != request.fingerprint or served.action != request.action:
+        raise IdempotencyKeyReused(
+            f"the Idempotency-Key {request.key!r} was used for another request ({served.action}); "
+            "use a new key for a new request"
+        )
+    return Written((), (), tuple(served.results), created=False, request=served.originator_id)
 
 
 def _same_entity(entity: Entity, spec: EntityIn) -> bool:
@@ -278,4 +354,4 @@ def _same_entity(entity: Entity, spec: EntityIn) -> bool:
     )
 
 
-__all__ = ["Chancery", "Entity", "EventRetracted", "FactRecorded", "Written", "entity_id"]
+__all__ = ["Chancery", "Entity", "EventRetracted", "FactRecorded", "Keyed", "Written", "entity_id"]

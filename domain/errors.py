@@ -8,6 +8,7 @@ ChanceryError
  ├── AlreadyRetracted       the event was withdrawn before
  ├── StateRuleViolated      a state rule broken in valid-time order
  ├── VersionMismatch        the relation moved on since the caller read it
+ ├── IdempotencyKeyReused   a request key already used for another request
  └── BatchRejected          one item of an atomic batch failed
 """
 
@@ -78,6 +79,10 @@ class VersionMismatch(ChanceryError):
         super().__init__(
             f"relation {relation} is at version {actual}, not {expected}: read it again and retry"
         )
+
+
+class IdempotencyKeyReused(ChanceryError):
+    pass
 
 
 class BatchRejected(ChanceryError):

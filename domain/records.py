@@ -127,6 +127,17 @@ class EntityRegistered(DomainEvent):
     recorded_by: str
 
 
+@dataclass(frozen=True)
+class RequestRecorded(DomainEvent):
+    """A write request with an idempotency key was served; a retry gets the same answer."""
+
+    key: str
+    fingerprint: str
+    action: str
+    results: list[str]
+    recorded_by: str
+
+
 RECORDED: dict[EventType, type[FactRecorded]] = {
     cls.event_type: cls
     for cls in (

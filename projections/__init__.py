@@ -8,6 +8,7 @@ from projections.models import (
     EntityRelations,
     EventOut,
     EventPage,
+    LogEntry,
     RelationState,
     Timeline,
 )
@@ -24,6 +25,7 @@ __all__ = [
     "EntityRelations",
     "EventOut",
     "EventPage",
+    "LogEntry",
     "Projector",
     "ReadModel",
     "RelationState",

@@ -178,3 +178,13 @@ class Changes(Out):
 class EventPage(Out):
     events: list[EventOut]
     next: str | None = Field(description="the link to the following page, null at the end of the log")
+
+
+class LogEntry(Out):
+    """One entry of the log as the live stream sends it; ``kind`` says which part is filled."""
+
+    position: int
+    kind: str = Field(examples=["relations.suspended", "event.retracted", "entity.registered", "request.recorded"])
+    recorded_at: str
+    event: EventOut | None = Field(default=None, description="a relation event, or the event a retraction withdrew")
+    entity: EntityOut | None = None

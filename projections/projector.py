@@ -16,7 +16,7 @@ from uuid import UUID, uuid4
 from eventsourcing.domain import DomainEvent
 from eventsourcing.persistence import Notification
 
-from domain import Chancery, EntityRegistered, EventRetracted, Fact, FactRecorded
+from domain import Chancery, EntityRegistered, EventRetracted, Fact, FactRecorded, RequestRecorded
 from events import EventType, parse_date
 from projections.db import Cursor, Database
 from projections.intervals import intervals
@@ -87,6 +87,9 @@ class Projector:
                 " VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (event.code, event.name, event.kind, json.dumps(event.aliases), position, at, event.recorded_by),
             )
+        elif isinstance(event, RequestRecorded):
+            kind = "request.recorded"
+            cursor.execute("INSERT INTO rm_requests (id, position) VALUES (?, ?)", (str(event.originator_id), position))
         else:
             kind = type(event).__name__
         cursor.execute("INSERT INTO rm_log (position, recorded_at, kind) VALUES (?, ?, ?)", (position, at, kind))

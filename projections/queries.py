@@ -25,6 +25,7 @@ from projections.models import (
     EntityRelations,
     EventOut,
     Interval,
+    LogEntry,
     Membership,
     Mission,
     Pending,
@@ -71,6 +72,13 @@ class ReadModel:
             cursor.execute("SELECT MAX(position) AS p FROM rm_log WHERE recorded_at <= ?", (moment,))
             row = cursor.fetchone()
             return int(row["p"]) if row and row["p"] is not None else 0
+
+    def request_position(self, request_id: UUID) -> int | None:
+        """Where a keyed request was recorded in the log."""
+        with self.db.read() as cursor:
+            cursor.execute("SELECT position FROM rm_requests WHERE id = ?", (str(request_id),))
+            row = cursor.fetchone()
+        return int(row["position"]) if row else None
 
     # Entities
 
@@ -138,6 +146,31 @@ class ReadModel:
         with self.db.read() as cursor:
             cursor.execute(sql, (*params, limit))
             return [_event(row, at) for row in cursor.fetchall()]
+
+    def entries(self, after: int, limit: int) -> list[LogEntry]:
+        """Log entries after a position, each with what it recorded."""
+        with self.db.read() as cursor:
+            cursor.execute("SELECT * FROM rm_log WHERE position > ? ORDER BY position LIMIT ?", (after, limit))
+            rows = cursor.fetchall()
+            if not rows:
+                return []
+            first, last = rows[0]["position"], rows[-1]["position"]
+            cursor.execute("SELECT * FROM rm_events WHERE position BETWEEN ? AND ?", (first, last))
+            events = {row["position"]: _event(row, NOW) for row in cursor.fetchall()}
+            cursor.execute("SELECT * FROM rm_events WHERE retracted_pos BETWEEN ? AND ?", (first, last))
+            withdrawn = {row["retracted_pos"]: _event(row, NOW) for row in cursor.fetchall()}
+            cursor.execute("SELECT * FROM rm_entities WHERE position BETWEEN ? AND ?", (first, last))
+            entities = {row["position"]: _entity(row) for row in cursor.fetchall()}
+        return [
+            LogEntry(
+                position=row["position"],
+                kind=row["kind"],
+                recorded_at=row["recorded_at"],
+                event=events.get(row["position"]) or withdrawn.get(row["position"]),
+                entity=entities.get(row["position"]),
+            )
+            for row in rows
+        ]
 
     # State on a day
 

@@ -9,6 +9,7 @@ TABLES = [
     "CREATE TABLE IF NOT EXISTS rm_log ("
     " position BIGINT PRIMARY KEY, recorded_at TEXT NOT NULL, kind TEXT NOT NULL)",
     "CREATE INDEX IF NOT EXISTS rm_log_recorded_at ON rm_log (recorded_at)",
+    "CREATE TABLE IF NOT EXISTS rm_requests (id TEXT PRIMARY KEY, position BIGINT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS rm_entities ("
     " code TEXT PRIMARY KEY, name TEXT NOT NULL, kind TEXT NOT NULL, aliases TEXT NOT NULL,"
     " position BIGINT NOT NULL, recorded_at TEXT NOT NULL, recorded_by TEXT NOT NULL)",

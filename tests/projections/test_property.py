@@ -118,7 +118,7 @@ def run_history(service: Service, steps: list[Any]) -> None:
             try:
                 if step_[0] == "append":
                     _, kind, attributes, subject, counterpart, when = step_
-                    stored, _ = service.append(sent(kind, when, subject, counterpart, **attributes), "t")
+                    stored, _, _ = service.append(sent(kind, when, subject, counterpart, **attributes), "t")
                     accepted.append(stored)
                 elif accepted:
                     victim = accepted[step_[1] % len(accepted)]

@@ -133,7 +133,7 @@ def test_a_read_reflects_a_write_made_by_another_process(database_url):
 
 def test_answers_as_known_at_an_earlier_position(service):
     register(service)
-    wrong, _ = service.append(sent("relations.established", "1921", "PAN", "TWN"), "t")
+    wrong, _, _ = service.append(sent("relations.established", "1921", "PAN", "TWN"), "t")
     before_correction = service.read.position()
     service.correct(uuid.UUID(wrong.id), sent("relations.established", "1912~", "PAN", "TWN"), "misread", "t")
     day = date(1915, 1, 1)
@@ -147,7 +147,7 @@ def test_answers_as_known_at_an_earlier_position(service):
 
 def test_known_at_maps_a_time_to_the_last_position_recorded_by_then(service):
     register(service)
-    first, _ = service.append(SWITCH[0], "t")
+    first, _, _ = service.append(SWITCH[0], "t")
     service.append(SWITCH[2], "t")
     from datetime import datetime
 
