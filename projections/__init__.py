@@ -1,5 +1,6 @@
 """Read models kept from the log: states on any day, timelines, changes."""
 
+from projections.audit import timestamp
 from projections.db import Database, open_database
 from projections.models import (
     Changes,
@@ -12,7 +13,7 @@ from projections.models import (
     RelationState,
     Timeline,
 )
-from projections.projector import Projector, timestamp
+from projections.projector import Projector
 from projections.queries import NOW, ReadModel
 from projections.schema import create_tables
 

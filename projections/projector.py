@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import threading
-from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID, uuid4
 
@@ -18,15 +17,11 @@ from eventsourcing.persistence import Notification
 
 from domain import Chancery, EntityRegistered, EventRetracted, Fact, FactRecorded, RequestRecorded
 from events import EventType, parse_date
+from projections.audit import GENESIS, canonical, entry_of, kind_of, link, timestamp
 from projections.db import Cursor, Database
 from projections.intervals import intervals
 
 BATCH = 500
-
-
-def timestamp(moment: datetime) -> str:
-    """Record time as stored and compared: UTC, microseconds, ``Z``."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 class Projector:
@@ -61,38 +56,40 @@ class Projector:
             notifications = self.app.recorder.select_notifications(
                 start=position + 1, stop=target, limit=BATCH
             )
+            previous = _last_hash(cursor)
             for notification in notifications:
-                self._apply(cursor, notification)
+                previous = self._apply(cursor, notification, previous)
                 position = notification.id
             if not notifications:
                 position = target
             cursor.execute("UPDATE rm_tracking SET position = ? WHERE name = 'relations'", (position,))
             return position
 
-    def _apply(self, cursor: Cursor, notification: Notification) -> None:
+    def _apply(self, cursor: Cursor, notification: Notification, previous: str) -> str:
+        """Apply one log entry; returns its chain hash."""
         event = self.app.mapper.to_domain_event(notification)
         assert isinstance(event, DomainEvent)
         position = notification.id
         at = timestamp(event.timestamp)
         if isinstance(event, FactRecorded):
-            kind = event.event_type.value
             self._recorded(cursor, event, position, at)
         elif isinstance(event, EventRetracted):
-            kind = "event.retracted"
             self._retracted(cursor, event, position, at)
         elif isinstance(event, EntityRegistered):
-            kind = "entity.registered"
             cursor.execute(
                 "INSERT INTO rm_entities (code, name, kind, aliases, position, recorded_at, recorded_by)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (event.code, event.name, event.kind, json.dumps(event.aliases), position, at, event.recorded_by),
             )
         elif isinstance(event, RequestRecorded):
-            kind = "request.recorded"
             cursor.execute("INSERT INTO rm_requests (id, position) VALUES (?, ?)", (str(event.originator_id), position))
-        else:
-            kind = type(event).__name__
-        cursor.execute("INSERT INTO rm_log (position, recorded_at, kind) VALUES (?, ?, ?)", (position, at, kind))
+        entry = canonical(entry_of(event, position))
+        chained = link(previous, entry)
+        cursor.execute(
+            "INSERT INTO rm_log (position, recorded_at, kind, entry, hash) VALUES (?, ?, ?, ?, ?)",
+            (position, at, kind_of(event), entry, chained),
+        )
+        return chained
 
     def _recorded(self, cursor: Cursor, event: FactRecorded, position: int, at: str) -> None:
         a, b = sorted((event.subject, event.counterpart))
@@ -167,6 +164,12 @@ class Projector:
                 " from_day, to_day, from_pos) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 fresh,
             )
+
+
+def _last_hash(cursor: Cursor) -> str:
+    cursor.execute("SELECT hash FROM rm_log ORDER BY position DESC LIMIT 1")
+    row = cursor.fetchone()
+    return str(row["hash"]) if row else GENESIS
 
 
 def _tracking(cursor: Cursor) -> int:

@@ -1,0 +1,95 @@
+"""The audit chain: every log entry as canonical JSON (RFC 8785), each hash over the previous one.
+
+An entry's ``hash`` is the lowercase hex SHA-256 of the previous entry's hash (64 ASCII hex
+characters; 64 ``0`` before the first entry) followed by the entry's canonical JSON without its
+``hash`` field. Anyone with SHA-256 and a JSON library can recompute it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, datetime
+from typing import Any
+
+import rfc8785
+from eventsourcing.domain import DomainEvent
+
+from domain import EntityRegistered, EventRetracted, FactRecorded, RequestRecorded
+
+GENESIS = "0" * 64
+
+
+def timestamp(moment: datetime) -> str:
+    """Record time as stored and compared: UTC, microseconds, ``Z``."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def kind_of(event: DomainEvent) -> str:
+    if isinstance(event, FactRecorded):
+        return event.event_type.value
+    if isinstance(event, EventRetracted):
+        return "event.retracted"
+    if isinstance(event, EntityRegistered):
+        return "entity.registered"
+    if isinstance(event, RequestRecorded):
+        return "request.recorded"
+    raise TypeError(f"the log holds an entry of an unknown kind: {type(event).__name__}")
+
+
+def data_of(event: DomainEvent) -> dict[str, Any]:
+    """What the entry recorded, in the words of the contract."""
+    if isinstance(event, FactRecorded):
+        return {
+            "id": str(event.event_id),
+            "type": event.event_type.value,
+            "subject": event.subject,
+            "counterpart": event.counterpart,
+            "occurred": event.occurred,
+            "summary": event.summary,
+            "attributes": event.attributes,
+            "sources": event.sources,
+        }
+    if isinstance(event, EventRetracted):
+        return {
+            "id": str(event.retraction_id),
+            "event": str(event.event_id),
+            "reason": event.reason,
+            "replaced_by": str(event.replaced_by) if event.replaced_by else None,
+        }
+    if isinstance(event, EntityRegistered):
+        return {"code": event.code, "name": event.name, "kind": event.kind, "aliases": event.aliases}
+    if isinstance(event, RequestRecorded):
+        return {
+            "id": str(event.originator_id),
+            "key": event.key,
+            "fingerprint": event.fingerprint,
+            "action": event.action,
+            "results": event.results,
+        }
+    raise TypeError(f"the log holds an entry of an unknown kind: {type(event).__name__}")
+
+
+def entry_of(event: DomainEvent, position: int) -> dict[str, Any]:
+    """One entry of the audit log, without its hash."""
+    return {
+        "position": position,
+        "kind": kind_of(event),
+        "recorded_at": timestamp(event.timestamp),
+        "recorded_by": _writer(event),
+        "data": data_of(event),
+    }
+
+
+def _writer(event: DomainEvent) -> str:
+    if isinstance(event, FactRecorded | EventRetracted | EntityRegistered | RequestRecorded):
+        return event.recorded_by
+    raise TypeError(f"the log holds an entry of an unknown kind: {type(event).__name__}")
+
+
+def canonical(entry: dict[str, Any]) -> str:
+    return rfc8785.dumps(entry).decode("utf-8")
+
+
+def link(previous: str, canonical_entry: str) -> str:
+    """The hash of an entry: SHA-256 over the previous hash and the entry's canonical JSON."""
+    return hashlib.sha256(previous.encode("ascii") + canonical_entry.encode("utf-8")).hexdigest()
