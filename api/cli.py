@@ -18,12 +18,15 @@ from rich.progress import Progress
 from rich.table import Table
 from typer._click import exceptions as click_errors  # typer carries its own copy of click
 
+from api import audit
+from api.audit import StoreNotEmpty, parse_digest
 from api.seed import BadSeedFile, count, load, seed_directory
 from api.service import NotCaughtUp, Service
 from api.settings import BadTokens, Settings
 from domain import BadDatabaseUrl, ChanceryError
 from events import EventIn, EventType, InvalidDate, parse_date, parse_day
 from projections import Changes, RelationState, Timeline
+from projections.audit import BadArchive
 from projections.queries import day_before
 
 app = typer.Typer(
@@ -265,6 +268,78 @@ def log(
     emit(events, as_json, render)
 
 
+@app.command()
+def verify(
+    database_url: DatabaseUrl = None,
+    digest: Annotated[str | None, typer.Option(help='a digest kept earlier: {"position": N, "hash": "…"} or N:hash')] = None,
+    as_json: AsJson = False,
+) -> None:
+    """Recompute the audit chain from the raw log and replay the read model; exit 1 if they part."""
+    kept = parse_digest(digest) if digest else None
+    with opened(database_url) as service, Progress(console=err, transient=True, disable=not err.is_terminal) as bar:
+        task = bar.add_task("replaying", total=service.projector.head() or None)
+        report = audit.verify(service, kept, progress=lambda p: bar.update(task, completed=p))
+    if as_json:
+        sys.stdout.write(json.dumps({"ok": report.ok, "entries": report.entries,
+                                     "head": report.head.model_dump(), "findings": report.findings}, indent=2) + "\n")
+    else:
+        out.print(f"{report.entries} entries; head {report.head.position} {report.head.hash}", highlight=False)
+        for finding in report.findings:
+            out.print(f"MISMATCH {finding}", highlight=False)
+        out.print("verified: the chain and the read model agree with the log" if report.ok else "NOT verified")
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+@app.command()
+def replay(database_url: DatabaseUrl = None) -> None:
+    """Rebuild the read model from the log beside the live one, then switch to it."""
+    with opened(database_url) as service, Progress(console=err, transient=True, disable=not err.is_terminal) as bar:
+        task = bar.add_task("replaying", total=service.projector.head() or None)
+        position = audit.replay(service, progress=lambda p: bar.update(task, completed=p))
+    out.print(f"read model rebuilt from the log up to position {position}")
+
+
+@app.command()
+def export(
+    database_url: DatabaseUrl = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="the file to write (default: stdout)")] = None,
+) -> None:
+    """Write the whole log as JSON Lines, one audit entry a line."""
+    with opened(database_url) as service:
+        if output is None:
+            for line in audit.export(service):
+                sys.stdout.write(line)
+            return
+        try:
+            with output.open("w", encoding="utf-8") as file:
+                count = sum(1 for line in audit.export(service) if file.write(line))
+        except OSError as error:
+            fail(f"cannot write {output}: {error.strerror}")
+    err.print(f"exported {count} entries to {output}")
+
+
+@app.command(name="import")
+def import_(
+    file: Annotated[Path, typer.Argument(help="JSON Lines ('-': stdin)")],
+    restore: Annotated[bool, typer.Option("--restore", help="load an export into an empty store, as it was")] = False,
+    database_url: DatabaseUrl = None,
+) -> None:
+    """Append events in the sent form from JSON Lines, or --restore an export into an empty store."""
+    lines = _lines(file)
+    with opened(database_url) as service, Progress(console=err, transient=True, disable=not err.is_terminal) as bar:
+        task = bar.add_task("importing", total=len(lines))
+        if restore:
+            restored = audit.restore(service, lines, progress=lambda p: bar.update(task, completed=p))
+            out.print(f"restored {restored.entries} entries; head {restored.head.position} {restored.head.hash}",
+                      highlight=False)
+            return
+        result = audit.import_events(service, lines, operator(), progress=lambda n: bar.update(task, completed=n))
+    out.print(f"appended {result.appended}, already present {result.present}, refused {len(result.refused)}")
+    for reason in result.refused:
+        out.print(f"  refused {reason}", highlight=False)
+
+
 # Rendering
 
 
@@ -363,6 +438,14 @@ def _validated(value: Any, where: str) -> EventIn:
         fail(f"{where}: {path}: {first['msg'].removeprefix('Value error, ')}")
 
 
+def _lines(file: Path) -> list[str]:
+    try:
+        text = sys.stdin.read() if str(file) == "-" else file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        fail(f"cannot read {file}: {getattr(error, 'strerror', None) or error}")
+    return text.splitlines()
+
+
 def _read_events(file: Path) -> list[EventIn]:
     try:
         text = sys.stdin.read() if str(file) == "-" else file.read_text(encoding="utf-8")
@@ -394,7 +477,8 @@ def main() -> None:
         _die(error.format_message())
     except typer.Abort:
         _die("aborted")
-    except (UsageProblem, ChanceryError, InvalidDate, BadSeedFile, BadDatabaseUrl, BadTokens, NotCaughtUp) as error:
+    except (UsageProblem, ChanceryError, InvalidDate, BadSeedFile, BadDatabaseUrl, BadTokens, NotCaughtUp,
+            BadArchive, StoreNotEmpty) as error:
         _die(getattr(error, "detail", None) or str(error))
     sys.exit(result if isinstance(result, int) else 0)
 

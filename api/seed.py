@@ -7,14 +7,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from uuid import UUID, uuid5
 
 from pydantic import ValidationError
 
 from api.service import Service
 from events import EntityIn, EventIn
-
-SEED_NAMESPACE = UUID("0b6f1d3c-52a4-4a8e-9c7e-3f0e9b5a2d11")
 
 
 class BadSeedFile(ValueError):
@@ -52,11 +49,6 @@ def read_jsonl(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
         yield number, value
 
 
-def seed_event_id(sent: EventIn) -> UUID:
-    """The same sent event always gets the same id, so a second load appends nothing."""
-    return uuid5(SEED_NAMESPACE, json.dumps(sent.model_dump(mode="json"), sort_keys=True))
-
-
 def load(service: Service, directory: Path, by: str, progress: Any = None) -> Loaded:
     entities = [(n, _parse(EntityIn, v, directory / "entities.jsonl", n)) for n, v in read_jsonl(directory / "entities.jsonl")]
     events = [(n, _parse(EventIn, v, directory / "events.jsonl", n)) for n, v in read_jsonl(directory / "events.jsonl")]
@@ -70,7 +62,7 @@ def load(service: Service, directory: Path, by: str, progress: Any = None) -> Lo
         if progress:
             progress()
     for _, event in events:
-        _, written, _ = service.append(event, by, event_id=seed_event_id(event))
+        _, written, _ = service.append(event, by, event_id=event.content_id())
         if written.created:
             loaded.events_added += 1
         else:

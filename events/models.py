@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from typing import Annotated, Any
+from uuid import UUID, uuid5
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from events.dates import parse_date
 from events.vocabulary import EntityKind, EventType
 
+CONTENT_NAMESPACE = UUID("0b6f1d3c-52a4-4a8e-9c7e-3f0e9b5a2d11")
 CODE_PATTERN = r"^[A-Z][A-Z0-9]{1,15}$"
 _CODE = re.compile(CODE_PATTERN)
 
@@ -105,6 +108,11 @@ class EventIn(Frozen):
                 f"{kind.value} needs the attribute(s) {', '.join(missing)} as non-empty strings"
             )
         return value
+
+
+    def content_id(self) -> UUID:
+        """The same sent event always has the same id: loading it twice records it once."""
+        return uuid5(CONTENT_NAMESPACE, json.dumps(self.model_dump(mode="json"), sort_keys=True))
 
 
 class EntityIn(Frozen):

@@ -3,7 +3,10 @@
 from projections.audit import timestamp
 from projections.db import Database, open_database
 from projections.models import (
+    AuditEntry,
+    AuditPage,
     Changes,
+    Digest,
     EntityOut,
     EntityRef,
     EntityRelations,
@@ -18,6 +21,9 @@ from projections.queries import NOW, ReadModel
 from projections.schema import create_tables
 
 __all__ = [
+    "AuditEntry",
+    "AuditPage",
+    "Digest",
     "NOW",
     "Changes",
     "Database",

@@ -10,11 +10,14 @@ from __future__ import annotations
 import hashlib
 from datetime import UTC, datetime
 from typing import Any
+from uuid import UUID
 
 import rfc8785
 from eventsourcing.domain import DomainEvent
 
-from domain import EntityRegistered, EventRetracted, FactRecorded, RequestRecorded
+from domain import EntityRegistered, EventRetracted, FactRecorded, RequestRecorded, entity_id, relation_id
+from domain.records import RECORDED
+from events import EventType
 
 GENESIS = "0" * 64
 
@@ -93,3 +96,43 @@ def canonical(entry: dict[str, Any]) -> str:
 def link(previous: str, canonical_entry: str) -> str:
     """The hash of an entry: SHA-256 over the previous hash and the entry's canonical JSON."""
     return hashlib.sha256(previous.encode("ascii") + canonical_entry.encode("utf-8")).hexdigest()
+
+
+class BadArchive(ValueError):
+    """An exported log that cannot be restored as it stands."""
+
+
+class Restorer:
+    """Turns exported entries back into the stored events they were, in position order."""
+
+    def __init__(self) -> None:
+        self.versions: dict[UUID, int] = {}
+        self.relation_of: dict[str, UUID] = {}
+
+    def event(self, entry: dict[str, Any]) -> DomainEvent:
+        kind, data = entry["kind"], entry["data"]
+        moment = datetime.strptime(entry["recorded_at"], "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
+        fields: dict[str, Any] = {"recorded_by": entry["recorded_by"]}
+        cls: type[DomainEvent]
+        if kind == "entity.registered":
+            origin, cls = entity_id(data["code"]), EntityRegistered
+            fields |= {k: data[k] for k in ("code", "name", "kind", "aliases")}
+        elif kind == "event.retracted":
+            if data["event"] not in self.relation_of:
+                raise BadArchive(f"a retraction of {data['event']}, which no earlier entry recorded")
+            origin, cls = self.relation_of[data["event"]], EventRetracted
+            replaced = data["replaced_by"]
+            fields |= {"retraction_id": UUID(data["id"]), "event_id": UUID(data["event"]), "reason": data["reason"],
+                       "replaced_by": UUID(replaced) if replaced else None}
+        elif kind == "request.recorded":
+            origin, cls = UUID(data["id"]), RequestRecorded
+            fields |= {k: data[k] for k in ("key", "fingerprint", "action", "results")}
+        else:
+            cls = RECORDED[EventType(kind)]
+            origin = relation_id(data["subject"], data["counterpart"])
+            self.relation_of[data["id"]] = origin
+            fields |= {k: data[k] for k in ("subject", "counterpart", "occurred", "summary", "attributes", "sources")}
+            fields["event_id"] = UUID(data["id"])
+        version = self.versions.get(origin, 0) + 1
+        self.versions[origin] = version
+        return cls(originator_id=origin, originator_version=version, timestamp=moment, **fields)

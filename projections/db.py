@@ -152,3 +152,47 @@ def open_database(url: StoreUrl) -> Database:
     if url.is_sqlite:
         return SQLiteDatabase(url.path)
     return PostgresDatabase(url)
+
+
+class _RenamingCursor:
+    def __init__(self, cursor: Cursor, prefix: str):
+        self.cursor = cursor
+        self.prefix = prefix
+
+    def execute(self, sql: str, params: Params = ()) -> None:
+        self.cursor.execute(sql.replace("rm_", self.prefix), params)
+
+    def executemany(self, sql: str, rows: Sequence[Params]) -> None:
+        self.cursor.executemany(sql.replace("rm_", self.prefix), rows)
+
+    def fetchall(self) -> list[Row]:
+        return self.cursor.fetchall()
+
+    def fetchone(self) -> Row | None:
+        return self.cursor.fetchone()
+
+
+class Renamed:
+    """The same database, with the read model's tables under another name (``rb_events``…).
+
+    A rebuild or a check fills tables of its own beside the live ones, which readers keep using.
+    """
+
+    def __init__(self, db: Database, name: str):
+        self.db = db
+        self.dialect = db.dialect
+        self.prefix = f"{name}_"
+
+    @contextmanager
+    def _renaming(self, transaction: Any) -> Iterator[_RenamingCursor]:
+        with transaction as cursor:
+            yield _RenamingCursor(cursor, self.prefix)
+
+    def write(self) -> Any:
+        return self._renaming(self.db.write())
+
+    def read(self) -> Any:
+        return self._renaming(self.db.read())
+
+    def close(self) -> None:
+        """The database belongs to whoever opened it."""

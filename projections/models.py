@@ -188,3 +188,26 @@ class LogEntry(Out):
     recorded_at: str
     event: EventOut | None = Field(default=None, description="a relation event, or the event a retraction withdrew")
     entity: EntityOut | None = None
+
+
+class AuditEntry(Out):
+    """One entry of the raw log with its chain hash (see the contract's "The audit chain")."""
+
+    position: int
+    kind: str
+    recorded_at: str
+    recorded_by: str
+    data: dict[str, Any]
+    hash: str = Field(description="SHA-256 hex of the previous hash followed by this entry's canonical JSON")
+
+
+class AuditPage(Out):
+    entries: list[AuditEntry]
+    next: str | None
+
+
+class Digest(Out):
+    """The head of the chain: keep it, and check the log against it later."""
+
+    position: int
+    hash: str

@@ -15,10 +15,13 @@ from uuid import UUID
 
 from domain import EventNotFound, relation_key
 from events import DiplomaticStatus, EventType
+from projections.audit import GENESIS
 from projections.db import Cursor, Database
 from projections.models import (
     Agreement,
+    AuditEntry,
     Changes,
+    Digest,
     Diplomatic,
     EntityOut,
     EntityRef,
@@ -79,6 +82,19 @@ class ReadModel:
             cursor.execute("SELECT position FROM rm_requests WHERE id = ?", (str(request_id),))
             row = cursor.fetchone()
         return int(row["position"]) if row else None
+
+    # The audit chain
+
+    def audit_log(self, after: int = 0, limit: int = 1000) -> list[AuditEntry]:
+        with self.db.read() as cursor:
+            cursor.execute("SELECT entry, hash FROM rm_log WHERE position > ? ORDER BY position LIMIT ?", (after, limit))
+            return [AuditEntry(**json.loads(row["entry"]), hash=row["hash"]) for row in cursor.fetchall()]
+
+    def digest(self) -> Digest:
+        with self.db.read() as cursor:
+            cursor.execute("SELECT position, hash FROM rm_log ORDER BY position DESC LIMIT 1")
+            row = cursor.fetchone()
+        return Digest(position=int(row["position"]), hash=row["hash"]) if row else Digest(position=0, hash=GENESIS)
 
     # Entities
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from projections.db import Database
+from projections.db import Database, Renamed
 
 TABLES = [
     "CREATE TABLE IF NOT EXISTS rm_tracking (name TEXT PRIMARY KEY, position BIGINT NOT NULL)",
@@ -44,6 +44,9 @@ TABLES = [
 ]
 
 
+TABLE_NAMES = ["tracking", "log", "requests", "entities", "events", "intervals"]
+
+
 def create_tables(db: Database) -> None:
     with db.write() as cursor:
         if db.dialect == "postgresql":
@@ -53,3 +56,25 @@ def create_tables(db: Database) -> None:
         cursor.execute(
             "INSERT INTO rm_tracking (name, position) VALUES ('relations', 0) ON CONFLICT (name) DO NOTHING"
         )
+
+
+def drop_tables(db: Database) -> None:
+    with db.write() as cursor:
+        for name in TABLE_NAMES:
+            cursor.execute(f"DROP TABLE IF EXISTS rm_{name}")
+
+
+def switch_to(db: Database, built: Renamed) -> None:
+    """Replace the live read model with one built beside it, in one transaction.
+
+    Readers see the old tables until the switch commits, then the new ones.
+    """
+    indexes = [statement for statement in TABLES if statement.startswith("CREATE INDEX")]
+    with db.write() as cursor:
+        for name in TABLE_NAMES:
+            cursor.execute(f"DROP TABLE IF EXISTS rm_{name}")
+            cursor.execute(f"ALTER TABLE {built.prefix}{name} RENAME TO rm_{name}")
+        for statement in indexes:
+            built_index = statement.split()[5].replace("rm_", built.prefix)
+            cursor.execute(f"DROP INDEX IF EXISTS {built_index}")
+            cursor.execute(statement)

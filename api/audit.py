@@ -1,0 +1,155 @@
+"""Audit operations over a service: verify, replay, export, restore, import."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import ValidationError
+
+from api.service import Service
+from events import EventIn
+from projections import AuditEntry, Digest
+from projections.audit import GENESIS, BadArchive, Restorer, canonical, link
+from projections.db import Renamed
+from projections.schema import create_tables, drop_tables, switch_to
+from projections.verify import Report, replay_into, verify_chain, verify_projections
+
+Progress = Callable[[int], None] | None
+SAVE_BATCH = 500
+
+
+class StoreNotEmpty(Exception):
+    """A restore goes only into an empty store."""
+
+
+def parse_digest(text: str) -> Digest:
+    """A kept digest: ``{"position": N, "hash": "…"}`` or ``N:hash``."""
+    try:
+        if text.lstrip().startswith("{"):
+            return Digest.model_validate_json(text)
+        position, _, hash_ = text.partition(":")
+        return Digest(position=int(position), hash=hash_.strip().lower())
+    except (ValueError, ValidationError):
+        raise BadArchive(f'{text!r} is not a digest: give {{"position": N, "hash": "…"}} or N:hash') from None
+
+
+def verify(service: Service, digest: Digest | None = None, progress: Progress = None) -> Report:
+    """The chain recomputed from the raw log, then the read model replayed and compared."""
+    service.current()
+    chain = verify_chain(service.app, service.db, digest)
+    with service.projector.lock:
+        replayed = verify_projections(service.app, service.db, progress)
+    chain.findings += replayed.findings
+    return chain
+
+
+def replay(service: Service, progress: Progress = None) -> int:
+    """Rebuild the read model beside the live one, then switch to it; readers are never stopped."""
+    built = Renamed(service.db, "rb")
+    drop_tables(built)
+    create_tables(built)
+    position = replay_into(service.app, built, progress)
+    with service.projector.lock:
+        position = replay_into(service.app, built, progress)  # what arrived meanwhile
+        switch_to(service.db, built)
+    return position
+
+
+def export(service: Service) -> Iterator[str]:
+    """The whole log as JSON Lines, one audit entry (with its hash) a line."""
+    service.current()
+    after = 0
+    while entries := service.read.audit_log(after, 1000):
+        for entry in entries:
+            yield entry.model_dump_json() + "\n"
+        after = entries[-1].position
+
+
+@dataclass
+class Restored:
+    entries: int
+    head: Digest
+
+
+def restore(service: Service, lines: Iterable[str], progress: Progress = None) -> Restored:
+    """Load an export into an empty store, keeping ids, positions, record times and writers."""
+    if service.projector.head() != 0:
+        raise StoreNotEmpty("the store is not empty: restore goes only into a new, empty store")
+    restorer, pending, previous, count = Restorer(), list[Any](), GENESIS, 0
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        entry = _entry(line, number)
+        if entry.position != count + 1:
+            raise BadArchive(f"line {number}: position {entry.position}, expected {count + 1}: positions run 1, 2, 3…")
+        plain = entry.model_dump(exclude={"hash"})
+        previous = link(previous, canonical(plain))
+        if previous != entry.hash:
+            raise BadArchive(f"line {number}: the hash does not follow from the entries before it")
+        try:
+            pending.append((entry.position, restorer.event(plain)))
+        except (KeyError, ValueError, TypeError) as error:
+            raise BadArchive(f"line {number}: {error}") from None
+        count += 1
+        if len(pending) >= SAVE_BATCH:
+            _save(service, pending, progress)
+            pending = []
+    if pending:
+        _save(service, pending, progress)
+    service.current()
+    head = service.read.digest()
+    if head.hash != previous:
+        raise BadArchive(f"restored, but the head hash {head.hash} differs from the file's {previous}")
+    return Restored(entries=count, head=head)
+
+
+@dataclass
+class Imported:
+    appended: int = 0
+    present: int = 0
+    refused: list[str] = field(default_factory=list)
+
+
+def import_events(service: Service, lines: Iterable[str], by: str, progress: Progress = None) -> Imported:
+    """Append events in the sent form; each line is all or nothing, and a line seen before adds nothing."""
+    result = Imported()
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            sent = EventIn.model_validate_json(line)
+            _, written, _ = service.append(sent, by, event_id=sent.content_id())
+        except ValidationError as error:
+            first = error.errors()[0]
+            where = ".".join(str(p) for p in first["loc"]) or "line"
+            result.refused.append(f"line {number}: {where}: {first['msg'].removeprefix('Value error, ')}")
+        except Exception as error:  # noqa: BLE001 - every refusal is reported with its line
+            result.refused.append(f"line {number}: {getattr(error, 'detail', None) or error}")
+        else:
+            if written.created:
+                result.appended += 1
+            else:
+                result.present += 1
+        if progress:
+            progress(number)
+    return result
+
+
+def _entry(line: str, number: int) -> AuditEntry:
+    try:
+        return AuditEntry.model_validate(json.loads(line))
+    except (json.JSONDecodeError, ValidationError) as error:
+        raise BadArchive(f"line {number}: not an audit log entry ({str(error).splitlines()[0]})") from None
+
+
+def _save(service: Service, pending: list[tuple[int, Any]], progress: Progress) -> None:
+    recordings = service.app.save(*(event for _, event in pending))
+    got = [r.notification.id for r in recordings]
+    want = [position for position, _ in pending]
+    if got != want:
+        raise BadArchive(f"the store gave positions {got[0]}…{got[-1]}, the file has {want[0]}…{want[-1]}")
+    if progress:
+        progress(want[-1])
