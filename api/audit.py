@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -29,11 +30,15 @@ def parse_digest(text: str) -> Digest:
     """A kept digest: ``{"position": N, "hash": "…"}`` or ``N:hash``."""
     try:
         if text.lstrip().startswith("{"):
-            return Digest.model_validate_json(text)
-        position, _, hash_ = text.partition(":")
-        return Digest(position=int(position), hash=hash_.strip().lower())
+            kept = Digest.model_validate_json(text)
+        else:
+            position, _, hash_ = text.partition(":")
+            kept = Digest(position=int(position), hash=hash_.strip().lower())
     except (ValueError, ValidationError):
-        raise BadArchive(f'{text!r} is not a digest: give {{"position": N, "hash": "…"}} or N:hash') from None
+        kept = None
+    if kept is None or kept.position < 0 or not re.fullmatch(r"[0-9a-f]{64}", kept.hash):
+        raise BadArchive(f'{text!r} is not a digest: give {{"position": N, "hash": "<64 hex>"}} or N:<64 hex>')
+    return kept
 
 
 def verify(service: Service, digest: Digest | None = None, progress: Progress = None) -> Report:

@@ -18,7 +18,9 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import StreamingResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pydantic import BaseModel, ConfigDict, Field
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from api.audit_routes import router as audit_router
 from api.middleware import APPENDED, HEAD, LAG, BodyLimit, Metrics
 from api.problems import BadRequest, Unauthorized, install, responses
 from api.service import Ack, NotCaughtUp, Service
@@ -196,13 +198,25 @@ def window_edge(value: str, name: str, end: bool) -> date:
     return parsed.window.first
 
 
+def whole_number(text: str) -> int | None:
+    """``text`` as a position or version (ASCII digits, at most MAX_POSITION), else None.
+
+    ``str.isdigit`` alone also accepts digits ``int`` refuses (``"²"``) and numbers too long to
+    convert; either would have been a 500.
+    """
+    if not (text.isascii() and text.isdigit()) or len(text) > len(str(MAX_POSITION)):
+        return None
+    number = int(text)
+    return number if number <= MAX_POSITION else None
+
+
 def if_match(value: str | None) -> int | None:
     if value is None:
         return None
-    cleaned = value.strip().removeprefix("W/").strip('"')
-    if not cleaned.isdigit():
+    version = whole_number(value.strip().removeprefix("W/").strip('"'))
+    if version is None:
         raise BadRequest('If-Match must be a relation version in quotes, as in "3"', ["header", "If-Match"])
-    return int(cleaned)
+    return version
 
 
 MAX_POSITION = 2**63 - 1  # the largest position either store can compare with
@@ -273,6 +287,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(Metrics)
     app.state.writers = writers
     app.include_router(_routes(), prefix="")
+    app.include_router(audit_router)
     return app
 
 
@@ -440,6 +455,15 @@ def _routes() -> Any:
         count_appended(response, stored, ack)
         return BatchOut(events=stored)
 
+    @router.api_route(
+        "/v1/events/batch",
+        methods=["GET", "HEAD", "PUT", "PATCH", "DELETE", "OPTIONS"],
+        include_in_schema=False,
+    )
+    def batch_takes_only_post() -> None:
+        """Without this, GET /v1/events/batch reached GET /v1/events/{event_id}: a 422 for a bad id, not 405."""
+        raise StarletteHTTPException(405)
+
     @router.get(
         "/v1/events/stream",
         summary="Live tail of the log as server-sent events (id: the position), after replaying those after `after`.",
@@ -457,9 +481,10 @@ def _routes() -> Any:
     ) -> StreamingResponse:
         start = after
         if last_event_id is not None:
-            if not last_event_id.strip().isdigit() or int(last_event_id) > MAX_POSITION:
+            resumed = whole_number(last_event_id.strip())
+            if resumed is None:
                 raise BadRequest("Last-Event-ID must be a log position", ["header", "Last-Event-ID"])
-            start = max(start, int(last_event_id))
+            start = max(start, resumed)
         return StreamingResponse(
             _entries(request, service, start),
             media_type="text/event-stream",
@@ -516,7 +541,7 @@ def _routes() -> Any:
         return CorrectionOut(retracted=old, replacement=new)
 
     @router.get("/v1/entities", response_model=list[EntityOut], summary="The registry, or a search by name or alias.",
-                responses=responses(503))
+                responses=responses(422, 503))
     def entities(
         service: ServiceDep,
         q: Annotated[str | None, Query(max_length=200, examples=["taiwan"])] = None,

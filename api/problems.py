@@ -32,6 +32,8 @@ from events import InvalidDate
 
 PROBLEM = "application/problem+json"
 TYPE_BASE = "https://chancery.example/problems/"
+BODY_NOT_PARSED = "There was an error parsing the body"  # FastAPI's 400 detail
+METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 
 
 class FieldError(BaseModel):
@@ -144,6 +146,29 @@ except ImportError:  # pragma: no cover - PostgreSQL support not installed
     pass
 
 
+def allowed_methods(request: Request, fallback: str = "") -> str:
+    """The methods the OpenAPI document gives the request's path, for ``Allow`` on a 405.
+
+    As OpenAPI matches paths: a template with more literal segments wins (``/v1/events/batch``
+    over ``/v1/events/{event_id}``). Starlette's own ``Allow`` names only the first route that
+    matched the path, so ``OPTIONS /v1/entities`` said ``GET`` where ``GET, POST`` is right.
+    """
+    segments = request.scope["path"].strip("/").split("/")
+    best, methods = -1, set[str]()
+    for template, operations in request.app.openapi().get("paths", {}).items():
+        parts = template.strip("/").split("/")
+        if len(parts) != len(segments):
+            continue
+        if not all(p == s or (p.startswith("{") and p.endswith("}") and s) for p, s in zip(parts, segments, strict=True)):
+            continue
+        literal = sum(not p.startswith("{") for p in parts)
+        if literal > best:
+            best, methods = literal, set()
+        if literal == best:
+            methods |= {m.upper() for m in operations}
+    return ", ".join(m for m in METHODS if m in methods) or fallback
+
+
 def install(app: FastAPI) -> None:
     async def on_domain(request: Request, error: Exception) -> JSONResponse:
         return _from_domain(error)
@@ -157,10 +182,16 @@ def install(app: FastAPI) -> None:
         detail = error.detail if isinstance(error.detail, str) else HTTPStatus(error.status_code).phrase
         if error.status_code == 404 and detail == "Not Found":
             detail = f"no route matches {request.url.path}"
+        if error.status_code == 400 and detail == BODY_NOT_PARSED:
+            # FastAPI's answer to a body that is not UTF-8; bad JSON is a 422 with the body's path.
+            message = "the body is not JSON text in UTF-8"
+            return problem(422, "validation", f"body: {message}", errors=[{"loc": ["body"], "message": message}])
+        headers = getattr(error, "headers", None)
         if error.status_code == 405:
             detail = f"{request.method} is not allowed on {request.url.path}"
+            headers = {**(headers or {}), "Allow": allowed_methods(request, (headers or {}).get("Allow", ""))}
         return problem(error.status_code, HTTPStatus(error.status_code).phrase.lower().replace(" ", "-"), detail,
-                       headers=getattr(error, "headers", None))
+                       headers=headers)
 
     async def on_unauthorized(request: Request, error: Exception) -> JSONResponse:
         assert isinstance(error, Unauthorized)

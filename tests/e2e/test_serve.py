@@ -9,12 +9,15 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
 import httpx
 import pytest
+
+from tests.api.test_http_writes import read_events
 
 pytestmark = pytest.mark.e2e
 
@@ -64,10 +67,11 @@ def stop(process: subprocess.Popen[bytes]) -> None:
             process.wait(timeout=15)
 
 
-@pytest.fixture
-def server(tmp_path: Path) -> Iterator[Server]:
+@contextmanager
+def serving(folder: Path, database: Path, *, seed: bool = True, log_name: str = "serve.log") -> Iterator[Server]:
+    """``chancery serve`` on ``database`` until the block ends, with one writer (alice)."""
     port = free_port()
-    output = tmp_path / "serve.log"
+    output = folder / log_name
     env = {k: v for k, v in os.environ.items() if not k.startswith("CHANCERY_")}
     env["CHANCERY_TOKENS"] = f"alice:{TOKEN}"
     command = [
@@ -75,19 +79,25 @@ def server(tmp_path: Path) -> Iterator[Server]:
         "serve",
         "--port",
         str(port),
-        "--seed",
+        "--seed" if seed else "--no-seed",
         "--database-url",
-        f"sqlite:///{tmp_path / 'e2e.db'}",
+        f"sqlite:///{database}",
     ]
     log: IO[bytes]
     with output.open("wb") as log:
-        process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env, cwd=tmp_path)
+        process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env, cwd=folder)
         try:
             with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30) as http:
                 wait_until_healthy(process, http, output)
                 yield Server(process, http, output)
         finally:
             stop(process)
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[Server]:
+    with serving(tmp_path, tmp_path / "e2e.db") as started:
+        yield started
 
 
 def relations_on(http: httpx.Client, day: str) -> dict[str, dict[str, Any]]:
@@ -151,3 +161,112 @@ def test_a_served_chancery_stops_cleanly_and_never_logs_a_token(server: Server) 
     assert "Traceback" not in output
     assert TOKEN not in output and "wrong-token" not in output
     assert "seed: 39 events added" in output
+
+
+# Idempotency across a restart, the live stream with a reconnect, known_at
+
+WRITER = {"Authorization": f"Bearer {TOKEN}"}
+STREAM_TIMEOUT = httpx.Timeout(10.0)  # a read that waits longer fails; the server's heartbeat is every 15 s
+
+
+def note(occurred: str) -> dict[str, Any]:
+    return {
+        "type": "note.recorded",
+        "subject": "PAN",
+        "counterpart": "KOR",
+        "occurred": occurred,
+        "summary": f"A note on Panama and South Korea ({occurred}).",
+        "sources": [{"title": "A test source", "quote": "noted"}],
+    }
+
+
+def log_head(http: httpx.Client) -> int:
+    answer = http.get("/readyz")
+    assert answer.status_code == 200, answer.text
+    head: int = answer.json()["head"]
+    return head
+
+
+def test_a_keyed_append_replayed_after_a_restart_returns_the_first_result_and_appends_nothing(
+    tmp_path: Path,
+) -> None:
+    database = tmp_path / "restart.db"
+    keyed = {**WRITER, "Idempotency-Key": "e2e-restart-1"}
+    with serving(tmp_path, database, log_name="first.log") as first_run:
+        first = first_run.http.post("/v1/events", json=note("2021"), headers=keyed)
+        assert first.status_code == 201, first.text
+        head = log_head(first_run.http)
+
+    with serving(tmp_path, database, seed=False, log_name="second.log") as second_run:
+        again = second_run.http.post("/v1/events", json=note("2021"), headers=keyed)
+        other = second_run.http.post("/v1/events", json=note("2022"), headers=keyed)
+
+        assert again.status_code == 201, again.text
+        assert again.json()["id"] == first.json()["id"]
+        assert again.json() == first.json()
+        assert again.headers["chancery-position"] == first.headers["chancery-position"]
+        assert again.headers["location"] == first.headers["location"]
+        assert again.headers["idempotent-replayed"] == "true"
+        assert "idempotent-replayed" not in first.headers
+        assert other.status_code == 422 and "e2e-restart-1" in other.json()["detail"]
+        assert log_head(second_run.http) == head
+
+
+def test_the_live_stream_sends_new_entries_and_a_reconnect_with_last_event_id_gets_exactly_the_missed_one(
+    server: Server,
+) -> None:
+    head = log_head(server.http)
+    base_url = str(server.http.base_url)
+
+    with httpx.Client(base_url=base_url, timeout=STREAM_TIMEOUT) as follower:
+        with follower.stream("GET", "/v1/events/stream", params={"after": head - 2}) as stream:
+            assert stream.status_code == 200
+            assert stream.headers["content-type"].startswith("text/event-stream")
+            lines = stream.iter_lines()
+            replayed = read_events(lines, 2)
+            seen = server.http.post("/v1/events", json=note("2021"), headers=WRITER).json()
+            live = read_events(lines, 1)
+
+        missed = server.http.post("/v1/events", json=note("2022"), headers=WRITER).json()
+        last_id = live[0]["id"]
+        with follower.stream("GET", "/v1/events/stream", headers={"Last-Event-ID": last_id}) as stream:
+            resumed = read_events(stream.iter_lines(), 1)
+
+    assert [int(e["id"]) for e in replayed] == [head - 1, head]
+    assert [e["data"]["position"] for e in replayed] == [head - 1, head]
+    assert [(int(e["id"]), e["data"]["event"]["id"]) for e in live] == [(seen["position"], seen["id"])]
+    assert [(int(e["id"]), e["data"]["event"]["id"]) for e in resumed] == [(missed["position"], missed["id"])]
+    assert missed["position"] == log_head(server.http) == seen["position"] + 1
+
+
+def test_a_state_read_with_known_at_before_a_correction_gives_the_old_answer(server: Server) -> None:
+    http = server.http
+    before = http.get("/v1/relations/PAN/KOR", params={"on": "1962-10-01"}).json()
+    established = before["diplomatic"]["event"]
+    known_before = http.get("/v1/events", params={"limit": 1000}).json()["events"][-1]["recorded_at"]
+    replacement = {
+        "type": "relations.established",
+        "subject": "Panama",
+        "counterpart": "South Korea",
+        "occurred": "1962-10-05",
+        "summary": "Panama and South Korea establish relations (corrected date).",
+        "sources": [{"title": "A test source", "quote": "established"}],
+    }
+
+    corrected = http.post(
+        f"/v1/events/{established}/correction",
+        json={"reason": "the date was misread", "replacement": replacement},
+        headers=WRITER,
+    )
+    now = http.get("/v1/relations/PAN/KOR", params={"on": "1962-10-01"}).json()
+    then = http.get("/v1/relations/PAN/KOR", params={"on": "1962-10-01", "known_at": known_before}).json()
+    later = corrected.json()["replacement"]["recorded_at"]
+    after = http.get("/v1/relations/PAN/KOR", params={"on": "1962-10-01", "known_at": later}).json()
+
+    assert before["diplomatic"]["status"] == "established"
+    assert corrected.status_code == 201, corrected.text
+    assert now["diplomatic"]["status"] == "none"
+    assert then["diplomatic"] == before["diplomatic"]
+    assert then["as_of_position"] < int(corrected.headers["chancery-position"])
+    assert after["diplomatic"]["status"] == "none"
+    assert http.get("/v1/relations/PAN/KOR", params={"known_at": "yesterday"}).status_code == 422
