@@ -257,6 +257,10 @@ IfMatch = Annotated[str | None, Header(alias="If-Match", description='the relati
 WriterDep = Annotated[str, Depends(writer)]
 AsOfDep = Annotated[int, Depends(as_of)]
 OnQuery = Annotated[str | None, Query(description="the day, YYYY-MM-DD (default: today, UTC)", examples=["2016-01-01"])]
+Explain = Annotated[
+    bool,
+    Query(description="list under `events` every event, with its sources, that the answer rests on (false: ids only)"),
+]
 Code = Annotated[str, Path(description="a code, name or alias", examples=["PAN"])]
 
 
@@ -347,10 +351,12 @@ def _routes() -> Any:
         summary="The state of one relation at the end of a day.",
         responses=responses(404, 422, 503),
     )
-    def relation_state(a: Code, b: Code, service: ServiceDep, at: AsOfDep, response: Response, on: OnQuery = None) -> RelationState:
+    def relation_state(
+        a: Code, b: Code, service: ServiceDep, at: AsOfDep, response: Response, on: OnQuery = None, explain: Explain = True
+    ) -> RelationState:
         state = service.relation_state(a, b, day(on, "on", today()), at)
         response.headers["ETag"] = f'"{state.version}"'
-        return state
+        return state if explain else state.model_copy(update={"events": []})
 
     @router.get(
         "/v1/relations/{a}/{b}/timeline",
@@ -369,8 +375,13 @@ def _routes() -> Any:
         summary="Every relation of an entity at the end of a day.",
         responses=responses(422, 503),
     )
-    def entity_relations(code: Code, service: ServiceDep, at: AsOfDep, on: OnQuery = None) -> EntityRelations:
-        return service.entity_relations(code, day(on, "on", today()), at)
+    def entity_relations(
+        code: Code, service: ServiceDep, at: AsOfDep, on: OnQuery = None, explain: Explain = True
+    ) -> EntityRelations:
+        found = service.entity_relations(code, day(on, "on", today()), at)
+        if explain:
+            return found
+        return found.model_copy(update={"relations": [r.model_copy(update={"events": []}) for r in found.relations]})
 
     @router.get(
         "/v1/changes",
