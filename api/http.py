@@ -26,7 +26,7 @@ from api.problems import BadRequest, Unauthorized, install, responses
 from api.service import Ack, NotCaughtUp, Service
 from api.settings import Settings, Writers
 from domain import Keyed
-from events import EntityIn, EventIn, EventType, Text, parse_date, parse_day
+from events import EntityIn, EventIn, EventType, Prose, parse_date, parse_day
 from projections import (
     Changes,
     EntityOut,
@@ -97,13 +97,13 @@ class Readiness(BaseModel):
 class RetractionIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    reason: Annotated[Text, Field(min_length=1, max_length=2000, examples=["The date was misread."])]
+    reason: Annotated[Prose, Field(examples=["The date was misread."])]
 
 
 class CorrectionIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    reason: Annotated[Text, Field(min_length=1, max_length=2000)]
+    reason: Prose
     replacement: EventIn
 
 

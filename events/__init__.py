@@ -1,7 +1,7 @@
 """The vocabulary of Chancery: event types, EDTF dates and the values clients send."""
 
 from events.dates import EdtfDate, InvalidDate, Precision, Window, parse_date, parse_day
-from events.models import CODE_PATTERN, EntityIn, EventIn, Source, Text, is_code
+from events.models import CODE_PATTERN, EntityIn, EventIn, Prose, Source, is_code
 from events.vocabulary import (
     DiplomaticStatus,
     EntityKind,
@@ -22,8 +22,8 @@ __all__ = [
     "InvalidDate",
     "MembershipStatus",
     "Precision",
+    "Prose",
     "Source",
-    "Text",
     "Window",
     "is_code",
     "parse_date",

@@ -72,6 +72,9 @@ def parse_date(text: str) -> EdtfDate:
         )
     if int(text[:4]) < 1:
         raise InvalidDate(f"{text!r}: the year must be 0001 or later")
+    if len(match.group("base")) >= 7 and not 1 <= int(text[5:7]) <= 12:
+        # EDTF reads 21-41 as seasons and quarters; the contract's dates have months only.
+        raise InvalidDate(f"{text!r} is not a valid calendar date: the month must be 01 to 12")
     try:
         parsed = parse_edtf(text)
     except EDTFParseException:

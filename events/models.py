@@ -8,7 +8,16 @@ import re
 from typing import Annotated, Any
 from uuid import UUID, uuid5
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationInfo,
+    field_validator,
+)
 
 from events.dates import parse_date
 from events.vocabulary import EntityKind, EventType
@@ -27,8 +36,8 @@ def _check_occurred(text: str) -> str:
     return text
 
 
-def _no_nul(text: str) -> str:
-    if "\x00" in text:
+def _no_nul(text: Any) -> Any:
+    if isinstance(text, str) and "\x00" in text:
         raise ValueError("text may not contain the NUL character")
     return text
 
@@ -54,7 +63,10 @@ def _check_url(text: str | None) -> str | None:
     return text
 
 
-Text = Annotated[str, AfterValidator(_no_nul)]
+# Text that any store can keep (no NUL), with its length checked by the string type itself.
+Prose = Annotated[str, StringConstraints(min_length=1, max_length=2000), BeforeValidator(_no_nul)]
+Title = Annotated[str, StringConstraints(min_length=1, max_length=500), BeforeValidator(_no_nul)]
+Quote = Annotated[str, StringConstraints(max_length=5000), BeforeValidator(_no_nul)]
 Occurred = Annotated[
     str,
     Field(
@@ -64,7 +76,7 @@ Occurred = Annotated[
     ),
     AfterValidator(_check_occurred),
 ]
-EntityName = Annotated[Text, Field(min_length=1, max_length=200)]
+EntityName = Annotated[str, StringConstraints(min_length=1, max_length=200), BeforeValidator(_no_nul)]
 Code = Annotated[str, Field(pattern=CODE_PATTERN, examples=["PAN"])]
 
 
@@ -75,8 +87,8 @@ class Frozen(BaseModel):
 class Source(Frozen):
     """Where a fact comes from: a document's title, the words it uses, and where to find it."""
 
-    title: Annotated[Text, Field(min_length=1, max_length=500)]
-    quote: Annotated[Text | None, Field(default=None, max_length=5000)] = None
+    title: Title
+    quote: Quote | None = None
     url: Annotated[str | None, Field(default=None, max_length=2000), AfterValidator(_check_url)] = None
 
 
@@ -87,7 +99,7 @@ class EventIn(Frozen):
     subject: EntityName
     counterpart: EntityName
     occurred: Occurred
-    summary: Annotated[Text, Field(min_length=1, max_length=2000)]
+    summary: Prose
     attributes: dict[str, Any] = Field(default_factory=dict, validate_default=True)
     sources: Annotated[list[Source], Field(min_length=1, max_length=50)]
 

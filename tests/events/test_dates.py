@@ -35,7 +35,7 @@ def test_qualifiers_mark_uncertainty_and_approximation(text, uncertain, approxim
 
 @pytest.mark.parametrize(
     "text",
-    ["", "12", "2013-13", "2013-02-30", "2013/11/20", "2013-11-20T10:00", "0000", "1990s", "2013-1-2", "[2013]",
+    ["", "12", "2013-13", "2013-21", "2013-31", "2013-00", "2013-02-30", "2013/11/20", "2013-11-20T10:00", "0000", "1990s", "2013-1-2", "[2013]",
      "2013~?", " 2013"],
 )
 def test_anything_outside_the_contract_forms_is_refused(text):
