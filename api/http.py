@@ -335,14 +335,15 @@ def _routes() -> Any:
                 responses=responses(503))
     def readyz(service: ServiceDep) -> Readiness:
         head = service.projector.head()
-        return Readiness(status="ready", position=service.current(), head=head)
+        service.current()
+        return Readiness(status="ready", position=service.read.position(), head=(service.read.position_of(head) or 0))
 
     @router.get("/metrics", summary="Prometheus metrics: requests, latencies, appended events, projection lag.",
                 response_class=Response, responses={200: {"content": {"text/plain": {}}}})
     def metrics(service: ServiceDep) -> Response:
         head = service.projector.head()
         HEAD.set(head)
-        LAG.set(head - service.projector.position())
+        LAG.set(head - service.projector.tracking())
         return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
     @router.get(

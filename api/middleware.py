@@ -21,7 +21,7 @@ REQUESTS = Counter("chancery_http_requests_total", "HTTP requests answered", ["m
 LATENCY = Histogram("chancery_http_request_duration_seconds", "Time to answer an HTTP request", ["method", "route"])
 APPENDED = Counter("chancery_events_appended_total", "Events appended through the HTTP API", ["type"])
 LAG = Gauge("chancery_projection_lag_entries", "Log entries the read model has not applied yet")
-HEAD = Gauge("chancery_log_head_position", "The position of the newest log entry")
+HEAD = Gauge("chancery_log_head_position", "The store's number for the newest log entry")
 
 
 async def _problem(send: Send, status: int, title: str, detail: str) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -13,6 +12,7 @@ from domain import Chancery, InvalidRelation, Keyed, StoreUrl, Written, parse_st
 from events import EntityIn, EventIn
 from projections import (
     NOW,
+    Busy,
     Changes,
     EntityOut,
     EntityRelations,
@@ -56,23 +56,19 @@ class Service:
 
     # Consistency
 
-    def current(self, timeout: float = READ_WAIT_SECONDS) -> int:
-        """Bring the read model to the log's head as it is now; the position reached."""
-        deadline = time.monotonic() + timeout
+    def current(self, timeout: float = READ_WAIT_SECONDS) -> None:
+        """Bring the read model to the log's head as it is now (another process may be doing it)."""
         head = self.projector.head()
-        while True:
-            position = self.projector.catch_up(head)
-            if position >= head:
-                return position
-            if time.monotonic() > deadline:
-                raise NotCaughtUp(f"the read model is at {position}, the log at {head}")
-            time.sleep(0.01)
+        try:
+            self.projector.catch_up(head, timeout=timeout)
+        except Busy as busy:
+            raise NotCaughtUp(str(busy)) from None
 
     def as_of(self, known_at: datetime | None = None, at_position: int | None = None) -> int:
         """The log position a bitemporal read answers from, after catching up with the log."""
-        head = self.current()
+        self.current()
         if at_position is not None:
-            return min(at_position, head)
+            return min(at_position, self.read.position())
         if known_at is not None:
             return self.read.position_at(timestamp(known_at))
         return NOW
@@ -138,7 +134,7 @@ class Service:
     def _acknowledged(self, written: Written, fallback: int) -> Ack:
         """The position a client can read its write at: this write's last entry, or the first one's."""
         if written.positions:
-            return Ack(written.position)
+            return Ack(self.read.position_of(written.position) or fallback)
         if written.request is not None:
             return Ack(self.read.request_position(written.request) or fallback, replayed=True)
         return Ack(fallback)

@@ -16,11 +16,12 @@ from projections.models import (
     RelationState,
     Timeline,
 )
-from projections.projector import Projector
+from projections.projector import Busy, Projector
 from projections.queries import NOW, ReadModel
 from projections.schema import create_tables
 
 __all__ = [
+    "Busy",
     "AuditEntry",
     "AuditPage",
     "Digest",

@@ -39,7 +39,7 @@ class Database(Protocol):
 class SQLiteDatabase:
     dialect = "sqlite"
 
-    def __init__(self, path: str, timeout: float = 10.0):
+    def __init__(self, path: str, timeout: float = 5.0):
         self.path = path
         self.timeout = timeout
         self.local = threading.local()

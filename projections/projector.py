@@ -1,5 +1,9 @@
 """Keeps the read model from the log: pulls what is new, applies it with its tracking position.
 
+The store numbers its entries (notification ids) but a PostgreSQL sequence can skip a number
+when a transaction fails. Chancery's ``position`` is the entry's ordinal in the log instead:
+1, 2, 3… with no gaps, assigned here in log order and kept in ``rm_log`` beside the store's id.
+
 Each batch of entries and the new tracking position are written in one transaction, so a
 projector that stops resumes where it stopped and never applies an entry twice. Any process may
 call ``catch_up``: the writer right after each save, a reader that finds the model behind.
@@ -22,6 +26,11 @@ from projections.db import Cursor, Database
 from projections.intervals import intervals
 
 BATCH = 500
+LOCK_WAIT_SECONDS = 5.0
+
+
+class Busy(Exception):
+    """Another projector held the read model for longer than a reader will wait."""
 
 
 class Projector:
@@ -30,25 +39,35 @@ class Projector:
         self.db = db
         self.lock = threading.Lock()
 
-    def position(self) -> int:
+    def tracking(self) -> int:
+        """The store's id of the last entry applied."""
         with self.db.read() as cursor:
             return _tracking(cursor)
 
     def head(self) -> int:
         return self.app.recorder.max_notification_id() or 0
 
-    def catch_up(self, until: int | None = None) -> int:
-        """Apply every entry up to ``until`` (default: the head now); return the position reached."""
+    def catch_up(self, until: int | None = None, timeout: float = LOCK_WAIT_SECONDS) -> int:
+        """Apply every entry up to ``until`` (default: the head now); return the store id reached.
+
+        One projector runs at a time: in this process a lock, across processes the tracking
+        row's lock. Whoever waits finds the work done when the lock comes free.
+        """
         target = self.head() if until is None else until
-        with self.lock:
-            position = self.position()
+        if not self.lock.acquire(timeout=timeout):
+            raise Busy(f"the read model did not reach position {target} within {timeout:g} s")
+        try:
+            position = self.tracking()
             while position < target:
                 position = self._apply_batch(target)
+        finally:
+            self.lock.release()
         return position
 
     def _apply_batch(self, target: int) -> int:
         with self.db.write() as cursor:
             if self.db.dialect == "postgresql":
+                cursor.execute(f"SET LOCAL lock_timeout = '{int(LOCK_WAIT_SECONDS * 1000)}ms'")
                 cursor.execute("SELECT position FROM rm_tracking WHERE name = 'relations' FOR UPDATE")
             position = _tracking(cursor)
             if position >= target:
@@ -56,20 +75,20 @@ class Projector:
             notifications = self.app.recorder.select_notifications(
                 start=position + 1, stop=target, limit=BATCH
             )
-            previous = _last_hash(cursor)
+            ordinal, previous = _last_entry(cursor)
             for notification in notifications:
-                previous = self._apply(cursor, notification, previous)
+                ordinal += 1
+                previous = self._apply(cursor, notification, ordinal, previous)
                 position = notification.id
             if not notifications:
                 position = target
             cursor.execute("UPDATE rm_tracking SET position = ? WHERE name = 'relations'", (position,))
             return position
 
-    def _apply(self, cursor: Cursor, notification: Notification, previous: str) -> str:
-        """Apply one log entry; returns its chain hash."""
+    def _apply(self, cursor: Cursor, notification: Notification, position: int, previous: str) -> str:
+        """Apply one log entry at its ``position``; returns its chain hash."""
         event = self.app.mapper.to_domain_event(notification)
         assert isinstance(event, DomainEvent)
-        position = notification.id
         at = timestamp(event.timestamp)
         if isinstance(event, FactRecorded):
             self._recorded(cursor, event, position, at)
@@ -86,8 +105,8 @@ class Projector:
         entry = canonical(entry_of(event, position))
         chained = link(previous, entry)
         cursor.execute(
-            "INSERT INTO rm_log (position, recorded_at, kind, entry, hash) VALUES (?, ?, ?, ?, ?)",
-            (position, at, kind_of(event), entry, chained),
+            "INSERT INTO rm_log (position, notification, recorded_at, kind, entry, hash) VALUES (?, ?, ?, ?, ?, ?)",
+            (position, notification.id, at, kind_of(event), entry, chained),
         )
         return chained
 
@@ -166,10 +185,11 @@ class Projector:
             )
 
 
-def _last_hash(cursor: Cursor) -> str:
-    cursor.execute("SELECT hash FROM rm_log ORDER BY position DESC LIMIT 1")
+def _last_entry(cursor: Cursor) -> tuple[int, str]:
+    """The position and chain hash of the newest entry applied."""
+    cursor.execute("SELECT position, hash FROM rm_log ORDER BY position DESC LIMIT 1")
     row = cursor.fetchone()
-    return str(row["hash"]) if row else GENESIS
+    return (int(row["position"]), str(row["hash"])) if row else (0, GENESIS)
 
 
 def _tracking(cursor: Cursor) -> int:

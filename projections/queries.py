@@ -64,10 +64,16 @@ class ReadModel:
     # Record time
 
     def position(self) -> int:
+        """The newest position applied: 1, 2, 3… in log order, with no gaps."""
         with self.db.read() as cursor:
-            cursor.execute("SELECT position FROM rm_tracking WHERE name = 'relations'")
+            return self._at(cursor, NOW)
+
+    def position_of(self, notification: int) -> int | None:
+        """The position of the entry the store numbered ``notification``."""
+        with self.db.read() as cursor:
+            cursor.execute("SELECT position FROM rm_log WHERE notification = ?", (notification,))
             row = cursor.fetchone()
-            return int(row["position"]) if row else 0
+        return int(row["position"]) if row else None
 
     def position_at(self, moment: str) -> int:
         """The last position recorded at or before ``moment`` (UTC, as stored)."""
@@ -318,9 +324,9 @@ class ReadModel:
     def _at(self, cursor: Cursor, at: int) -> int:
         if at != NOW:
             return at
-        cursor.execute("SELECT position FROM rm_tracking WHERE name = 'relations'")
+        cursor.execute("SELECT MAX(position) AS p FROM rm_log")
         row = cursor.fetchone()
-        return int(row["position"]) if row else 0
+        return int(row["p"]) if row and row["p"] is not None else 0
 
     def _events_by_id(self, cursor: Cursor, ids: list[str], at: int) -> list[EventOut]:
         if not ids:

@@ -8,8 +8,8 @@ TABLES = [
     "CREATE TABLE IF NOT EXISTS rm_tracking (name TEXT PRIMARY KEY, position BIGINT NOT NULL)",
     # Every log entry: its canonical JSON (RFC 8785) and its audit chain hash.
     "CREATE TABLE IF NOT EXISTS rm_log ("
-    " position BIGINT PRIMARY KEY, recorded_at TEXT NOT NULL, kind TEXT NOT NULL,"
-    " entry TEXT NOT NULL, hash TEXT NOT NULL)",
+    " position BIGINT PRIMARY KEY, notification BIGINT NOT NULL UNIQUE, recorded_at TEXT NOT NULL,"
+    " kind TEXT NOT NULL, entry TEXT NOT NULL, hash TEXT NOT NULL)",
     "CREATE INDEX IF NOT EXISTS rm_log_recorded_at ON rm_log (recorded_at)",
     "CREATE TABLE IF NOT EXISTS rm_requests (id TEXT PRIMARY KEY, position BIGINT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS rm_entities ("

@@ -116,7 +116,7 @@ def test_a_deleted_event_row_is_caught_and_named(store: Path):
     tamper(store, "DELETE FROM stored_events WHERE rowid = 20")
     result = verify_cli(store)
     assert result.returncode == 1
-    assert "position 20: missing from the log" in result.stdout
+    assert "position 20: its content differs from the entry recorded then" in result.stdout
 
 
 def test_two_swapped_event_rows_are_caught_at_the_first(store: Path):

@@ -11,9 +11,9 @@ from projections.intervals import items
 
 
 def read_log(service: Service) -> list[tuple[int, Any]]:
-    """Every entry of the raw log, decoded, with its position."""
+    """Every entry of the raw log, decoded, with its position (its ordinal in the log)."""
     notifications = service.app.recorder.select_notifications(start=1, limit=1_000_000)
-    return [(n.id, service.app.mapper.to_domain_event(n)) for n in notifications]
+    return [(ordinal, service.app.mapper.to_domain_event(n)) for ordinal, n in enumerate(notifications, start=1)]
 
 
 def log_facts(log: list[tuple[int, Any]], a: str, b: str, position: int) -> list[Any]:

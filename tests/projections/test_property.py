@@ -140,7 +140,8 @@ def edge_days(log: list[tuple[int, Any]]) -> set[date]:
 
 
 def check_equal(service: Service, probes: list[tuple[date, int, tuple[str, str]]]) -> None:
-    head = service.current()
+    service.current()
+    head = service.read.position()
     log = read_log(service)
     checks = [(day, position % (head + 1), pair) for day, position, pair in probes]
     checks += [(day, head, pair) for day in edge_days(log) for pair in PAIRS]

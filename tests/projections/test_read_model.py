@@ -77,7 +77,8 @@ def test_the_projection_resumes_where_it_stopped_and_applies_nothing_twice(datab
     resumed = Service(database_url)
     try:
         assert resumed.read.position() == head - 3
-        assert resumed.current() == head
+        resumed.current()
+        assert resumed.read.position() == head
         assert resumed.projector.catch_up() == head
         assert len(resumed.read.events(limit=1000)) == len(SWITCH)
         resumed_answers = answers(resumed)
