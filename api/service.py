@@ -25,6 +25,7 @@ from projections import (
     open_database,
     timestamp,
 )
+from projections.projector import writer_lock
 
 READ_WAIT_SECONDS = 5.0
 
@@ -47,7 +48,8 @@ class Service:
         self.app = Chancery(env=self.url.env())
         self.db = open_database(self.url)
         create_tables(self.db)
-        self.projector = Projector(self.app, self.db)
+        self.writing = writer_lock(self.db)
+        self.projector = Projector(self.app, self.db, self.writing)
         self.read = ReadModel(self.db)
 
     def close(self) -> None:
@@ -76,8 +78,9 @@ class Service:
     # Writes: each returns what the response shows and the log position that acknowledges it
 
     def register_entity(self, spec: EntityIn, by: str, request: Keyed | None = None) -> tuple[EntityOut, Written, Ack]:
-        written = self.app.register_entity(spec, by, request=request)
-        self.current()
+        with self.writing:
+            written = self.app.register_entity(spec, by, request=request)
+            self.current()
         entity = self.read.entity(written.results[0])
         assert entity is not None
         return entity, written, self._acknowledged(written, entity.position)
@@ -91,14 +94,16 @@ class Service:
         event_id: UUID | None = None,
         request: Keyed | None = None,
     ) -> tuple[EventOut, Written, Ack]:
-        written = self.app.append(spec, by, expected_version=expected_version, event_id=event_id, request=request)
-        self.current()
+        with self.writing:
+            written = self.app.append(spec, by, expected_version=expected_version, event_id=event_id, request=request)
+            self.current()
         event = self.read.event(UUID(written.results[0]))
         return event, written, self._acknowledged(written, event.position)
 
     def append_many(self, specs: Sequence[EventIn], by: str, request: Keyed | None = None) -> tuple[list[EventOut], Ack]:
-        written = self.app.append_many(specs, by, request=request)
-        self.current()
+        with self.writing:
+            written = self.app.append_many(specs, by, request=request)
+            self.current()
         events = [self.read.event(UUID(i)) for i in written.results]
         return events, self._acknowledged(written, max(e.position for e in events))
 
@@ -107,8 +112,9 @@ class Service:
     ) -> tuple[EventOut, Ack]:
         self.current()
         a, b = self.read.relation_of(event_id)
-        written = self.app.retract(a, b, event_id, reason, by, expected_version=expected_version, request=request)
-        self.current()
+        with self.writing:
+            written = self.app.retract(a, b, event_id, reason, by, expected_version=expected_version, request=request)
+            self.current()
         event = self.read.event(event_id)
         return event, self._acknowledged(written, event.retracted.position if event.retracted else event.position)
 
@@ -124,10 +130,11 @@ class Service:
     ) -> tuple[EventOut, EventOut, Ack]:
         self.current()
         a, b = self.read.relation_of(event_id)
-        written = self.app.correct(
-            a, b, event_id, replacement, reason, by, expected_version=expected_version, request=request
-        )
-        self.current()
+        with self.writing:
+            written = self.app.correct(
+                a, b, event_id, replacement, reason, by, expected_version=expected_version, request=request
+            )
+            self.current()
         old, new = (self.read.event(UUID(i)) for i in written.results)
         return old, new, self._acknowledged(written, new.position)
 
