@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import getpass
 import json
+import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -112,6 +113,7 @@ def serve(
     host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
     port: Annotated[int, typer.Option(min=1, max=65535, help="port to listen on")] = 8000,
     seed: Annotated[bool, typer.Option("--seed/--no-seed", help="load the seed data set first")] = False,
+    workers: Annotated[int, typer.Option(min=1, max=64, help="worker processes on the one database")] = 1,
 ) -> None:
     """Serve the HTTP API."""
     import logging
@@ -127,7 +129,11 @@ def serve(
             loaded = load(service, seed_directory(), operator())
             err.print(f"seed: {loaded.events_added} events added, {loaded.events_present} already present")
     logging.basicConfig(level=logging.INFO, format="%(levelname)s:     %(message)s")
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+    if workers == 1:
+        uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+        return
+    os.environ["CHANCERY_DATABASE_URL"] = settings.database_url  # each worker reads its settings anew
+    uvicorn.run("api.http:create_app", factory=True, host=host, port=port, workers=workers, log_level="info")
 
 
 @app.command()

@@ -68,8 +68,11 @@ def stop(process: subprocess.Popen[bytes]) -> None:
 
 
 @contextmanager
-def serving(folder: Path, database: Path, *, seed: bool = True, log_name: str = "serve.log") -> Iterator[Server]:
-    """``chancery serve`` on ``database`` until the block ends, with one writer (alice)."""
+def serving(
+    folder: Path, database: Path | str, *, seed: bool = True, log_name: str = "serve.log", workers: int = 1
+) -> Iterator[Server]:
+    """``chancery serve`` on ``database`` (a SQLite file or a URL) until the block ends, with one
+    writer (alice)."""
     port = free_port()
     output = folder / log_name
     env = {k: v for k, v in os.environ.items() if not k.startswith("CHANCERY_")}
@@ -81,7 +84,9 @@ def serving(folder: Path, database: Path, *, seed: bool = True, log_name: str = 
         str(port),
         "--seed" if seed else "--no-seed",
         "--database-url",
-        f"sqlite:///{database}",
+        f"sqlite:///{database}" if isinstance(database, Path) else database,
+        "--workers",
+        str(workers),
     ]
     log: IO[bytes]
     with output.open("wb") as log:

@@ -1,0 +1,99 @@
+"""Many workers on one database, and a server killed mid-load that loses nothing acknowledged."""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.conftest import POSTGRES_DSN
+from tests.e2e.test_serve import TOKEN, note, relations_on, serving, status
+
+pytestmark = pytest.mark.e2e
+WRITER = {"Authorization": f"Bearer {TOKEN}"}
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    import psycopg
+
+    assert POSTGRES_DSN
+    schema = "e_" + uuid.uuid4().hex[:12]
+    with psycopg.connect(POSTGRES_DSN, autocommit=True) as connection:
+        connection.execute(f"CREATE SCHEMA {schema}")
+    try:
+        yield f"{POSTGRES_DSN}?schema={schema}"
+    finally:
+        with psycopg.connect(POSTGRES_DSN, autocommit=True) as connection:
+            connection.execute(f"DROP SCHEMA {schema} CASCADE")
+
+
+@pytest.mark.postgres
+def test_three_workers_give_the_seeded_answers_and_read_every_write(tmp_path: Path, postgres_url: str) -> None:
+    with serving(tmp_path, postgres_url, workers=3) as server:
+        for _ in range(6):  # new connections spread over the workers
+            with httpx.Client(base_url=str(server.http.base_url), timeout=30) as fresh:
+                on = relations_on(fresh, "2016-01-01")
+                assert (status(on, "TWN"), status(on, "CHN"), status(on, "ESH")) == ("established", "none", "suspended")
+        for n in range(30):
+            with httpx.Client(base_url=str(server.http.base_url), timeout=30) as writer, \
+                 httpx.Client(base_url=str(server.http.base_url), timeout=30) as reader:
+                written = writer.post("/v1/events", json=note(f"{1900 + n}"), headers=WRITER)
+                assert written.status_code == 201, written.text
+                position = int(written.headers["Chancery-Position"])
+                read = reader.get(f"/v1/events/{written.json()['id']}")
+                assert read.status_code == 200, read.text
+                assert reader.get("/readyz").json()["position"] >= position
+
+
+def append_until_killed(base_url: str, acknowledged: list[str], stop: threading.Event, n: int) -> None:
+    with httpx.Client(base_url=base_url, timeout=10) as http:
+        i = 0
+        while not stop.is_set():
+            i += 1
+            try:
+                answer = http.post("/v1/events", json=note(f"{1000 + (n * 997 + i) % 999}"), headers=WRITER)
+            except httpx.TransportError:
+                return
+            if answer.status_code == 201:
+                acknowledged.append(answer.json()["id"])
+
+
+@pytest.mark.parametrize("store", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def test_a_server_killed_mid_load_loses_no_acknowledged_write(tmp_path: Path, store: str, request: Any) -> None:
+    database: Path | str = tmp_path / "crash.db" if store == "sqlite" else request.getfixturevalue("postgres_url")
+    acknowledged: list[str] = []
+    stop = threading.Event()
+    with serving(tmp_path, database, log_name="first.log") as server:
+        base = str(server.http.base_url)
+        writers = [threading.Thread(target=append_until_killed, args=(base, acknowledged, stop, n)) for n in range(4)]
+        for writer in writers:
+            writer.start()
+        while len(acknowledged) < 60 and all(w.is_alive() for w in writers):
+            threading.Event().wait(0.05)  # polling until enough writes are acknowledged
+        os.kill(server.process.pid, signal.SIGKILL)
+        server.process.wait(timeout=15)
+        stop.set()
+        for writer in writers:
+            writer.join(timeout=30)
+    assert len(acknowledged) >= 60
+    with serving(tmp_path, database, seed=False, log_name="second.log") as again:
+        for event_id in acknowledged:
+            assert again.http.get(f"/v1/events/{event_id}").status_code == 200, event_id
+        report = again.http.get("/v1/audit/verify").json()
+        assert report["ok"], report["findings"]
+        positions, after = [], 0
+        while True:
+            page = again.http.get("/v1/audit/log", params={"after": after, "limit": 1000}).json()
+            positions += [e["position"] for e in page["entries"]]
+            if not page["next"]:
+                break
+            after = positions[-1]
+        assert positions == list(range(1, len(positions) + 1))
