@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -25,6 +26,8 @@ class StoreUrl:
     password: str = ""
     dbname: str = ""
     schema: str = ""
+    pool_size: int = 5
+    lock_timeout: int = 5
 
     @property
     def is_sqlite(self) -> bool:
@@ -33,7 +36,11 @@ class StoreUrl:
     def env(self) -> dict[str, str]:
         """Settings for the event store of the ``eventsourcing`` library."""
         if self.is_sqlite:
-            return {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": self.path}
+            return {
+                "PERSISTENCE_MODULE": "eventsourcing.sqlite",
+                "SQLITE_DBNAME": self.path,
+                "SQLITE_LOCK_TIMEOUT": str(self.lock_timeout),
+            }
         env = {
             "PERSISTENCE_MODULE": "eventsourcing.postgres",
             "POSTGRES_DBNAME": self.dbname,
@@ -41,35 +48,65 @@ class StoreUrl:
             "POSTGRES_PORT": str(self.port),
             "POSTGRES_USER": self.user,
             "POSTGRES_PASSWORD": self.password,
-            "POSTGRES_POOL_SIZE": "5",
-            "POSTGRES_MAX_OVERFLOW": "10",
+            "POSTGRES_POOL_SIZE": str(self.pool_size),
+            "POSTGRES_MAX_OVERFLOW": str(self.pool_size * 2),
+            "POSTGRES_LOCK_TIMEOUT": str(self.lock_timeout),
         }
         if self.schema:
             env["POSTGRES_SCHEMA"] = self.schema
         return env
 
 
+SETTINGS = {"sqlite": {"lock_timeout"}, "postgresql": {"schema", "pool_size", "lock_timeout"}}
+
+
+def _settings(url: str, scheme: str, query: str) -> dict[str, str]:
+    """``?pool_size=10&lock_timeout=5`` and the like, checked."""
+    given = {k: v[-1] for k, v in parse_qs(query, keep_blank_values=True).items()}
+    unknown = sorted(set(given) - SETTINGS[scheme])
+    if unknown:
+        raise BadDatabaseUrl(f"{url!r}: unknown setting {unknown[0]!r}; known: {', '.join(sorted(SETTINGS[scheme]))}")
+    for name in ("pool_size", "lock_timeout"):
+        if name in given and not (given[name].isascii() and given[name].isdigit() and 0 < int(given[name]) <= 1000):
+            raise BadDatabaseUrl(f"{url!r}: {name} must be a whole number from 1 to 1000")
+    if "schema" in given and not re.fullmatch(r"[a-z_][a-z0-9_]{0,62}", given["schema"]):
+        raise BadDatabaseUrl(f"{url!r}: schema must be a lower-case SQL name")
+    return given
+
+
+def _number(given: dict[str, str], name: str) -> int:
+    return int(given.get(name, "5"))
+
+
 def parse_store_url(url: str) -> StoreUrl:
     parts = urlsplit(url)
     if parts.scheme == "sqlite":
+        given = _settings(url, "sqlite", parts.query)
+        url = url.split("?", 1)[0]
         path = unquote(url[len("sqlite:///") :]) if url.startswith("sqlite:///") else ""
         if not path:
             raise BadDatabaseUrl(f"{url!r}: a SQLite URL names a file, as in sqlite:///./chancery.db")
         if not Path(path).parent.exists():
             raise BadDatabaseUrl(f"{url!r}: the folder {str(Path(path).parent)!r} does not exist")
-        return StoreUrl(scheme="sqlite", path=path)
+        return StoreUrl(scheme="sqlite", path=path, lock_timeout=_number(given, "lock_timeout"))
     if parts.scheme in ("postgresql", "postgres"):
         dbname = parts.path.lstrip("/")
         if not parts.hostname or not dbname:
             raise BadDatabaseUrl(f"{url!r}: expected postgresql://user[:password]@host[:port]/database")
-        schema = parse_qs(parts.query).get("schema", [""])[0]
+        given = _settings(url, "postgresql", parts.query)
+        try:
+            port = parts.port or 5432
+        except ValueError:
+            raise BadDatabaseUrl(f"{url!r}: the port must be a number") from None
         return StoreUrl(
             scheme="postgresql",
             host=parts.hostname,
-            port=parts.port or 5432,
+            port=port,
             user=unquote(parts.username or ""),
             password=unquote(parts.password or ""),
             dbname=dbname,
-            schema=schema,
+            schema=given.get("schema", ""),
+            pool_size=_number(given, "pool_size"),
+            lock_timeout=_number(given, "lock_timeout"),
         )
     raise BadDatabaseUrl(f"{url!r}: the database URL must start with sqlite:/// or postgresql://")

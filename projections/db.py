@@ -128,7 +128,7 @@ class PostgresDatabase:
                 **kwargs,
             },
             min_size=1,
-            max_size=10,
+            max_size=url.pool_size * 2,
             open=True,
         )
 
