@@ -21,6 +21,7 @@ from typer._click import exceptions as click_errors  # typer carries its own cop
 
 from api import audit
 from api.audit import StoreNotEmpty, parse_digest
+from api.importers.common import BadSource
 from api.seed import BadSeedFile, count, load, seed_directory
 from api.service import NotCaughtUp, Service
 from api.settings import BadTokens, Settings
@@ -325,14 +326,26 @@ def export(
     err.print(f"exported {count} entries to {output}")
 
 
+SOURCES = {"us-missions": "us_missions", "state-dept-guide": "state_dept_guide"}
+
+
 @app.command(name="import")
 def import_(
-    file: Annotated[Path, typer.Argument(help="JSON Lines ('-': stdin)")],
+    file: Annotated[str, typer.Argument(help="JSON Lines ('-': stdin), or a source: us-missions, state-dept-guide")],
+    path: Annotated[Path | None, typer.Argument(help="with a source: its file or folder")] = None,
     restore: Annotated[bool, typer.Option("--restore", help="load an export into an empty store, as it was")] = False,
     database_url: DatabaseUrl = None,
 ) -> None:
-    """Append events in the sent form from JSON Lines, or --restore an export into an empty store."""
-    lines = _lines(file)
+    """Append events in the sent form from JSON Lines, --restore an export into an empty store, or
+    import a real data set: `us-missions PATH` (the ranges CSV) or `state-dept-guide DIR` (TEI articles)."""
+    if file in SOURCES:
+        if path is None:
+            fail(f"import {file} needs the path of its data")
+        _import_source(file, path, database_url)
+        return
+    if path is not None:
+        fail(f"unknown source {file!r}: the sources are {', '.join(SOURCES)}")
+    lines = _lines(Path(file))
     with opened(database_url) as service, Progress(console=err, transient=True, disable=not err.is_terminal) as bar:
         task = bar.add_task("importing", total=len(lines))
         if restore:
@@ -344,6 +357,24 @@ def import_(
     out.print(f"appended {result.appended}, already present {result.present}, refused {len(result.refused)}")
     for reason in result.refused:
         out.print(f"  refused {reason}", highlight=False)
+
+
+def _import_source(source: str, path: Path, database_url: str | None) -> None:
+    from importlib import import_module
+
+    importer = import_module(f"api.importers.{SOURCES[source]}")
+    if not path.exists():
+        fail(f"{path} does not exist")
+    with opened(database_url) as service, Progress(console=err, transient=True, disable=not err.is_terminal) as bar:
+        task = bar.add_task(f"importing {source}", total=None)
+        report = importer.run(service, path, operator(), progress=lambda n: bar.update(task, completed=n))
+    for reason in report.refused:
+        out.print(f"refused {reason}", highlight=False, soft_wrap=True)
+    if source == "state-dept-guide":
+        out.print(f"{report.mapped} headings became events; headings not mapped:", highlight=False)
+        for heading, count in sorted(report.unmapped.items()):
+            out.print(f"  {count} × {heading or '(a heading without text)'}", highlight=False)
+    out.print(report.line(), highlight=False)
 
 
 # Rendering
@@ -484,7 +515,7 @@ def main() -> None:
     except typer.Abort:
         _die("aborted")
     except (UsageProblem, ChanceryError, InvalidDate, BadSeedFile, BadDatabaseUrl, BadTokens, NotCaughtUp,
-            BadArchive, StoreNotEmpty) as error:
+            BadArchive, StoreNotEmpty, BadSource) as error:
         _die(getattr(error, "detail", None) or str(error))
     sys.exit(result if isinstance(result, int) else 0)
 

@@ -107,6 +107,20 @@ class Service:
         events = [self.read.event(UUID(i)) for i in written.results]
         return events, self._acknowledged(written, max(e.position for e in events))
 
+    def import_many(self, specs: Sequence[EventIn], by: str) -> Written:
+        """Append a batch atomically, leaving out events recorded before (ids from their content)."""
+        with self.writing:
+            written = self.app.append_many(specs, by, event_ids=[spec.content_id() for spec in specs])
+            self.current()
+        return written
+
+    def add_aliases(self, code: str, aliases: Sequence[str], by: str) -> list[str]:
+        """Give an entity more names; the names other entities hold are returned, not added."""
+        with self.writing:
+            _, skipped = self.app.add_aliases(code, aliases, by)
+            self.current()
+        return skipped
+
     def retract(
         self, event_id: UUID, reason: str, by: str, *, expected_version: int | None = None, request: Keyed | None = None
     ) -> tuple[EventOut, Ack]:

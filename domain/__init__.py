@@ -14,11 +14,12 @@ from domain.errors import (
     VersionMismatch,
 )
 from domain.history import Fact, State, fold_on, pending_on
-from domain.records import EntityRegistered, EventRetracted, FactRecorded, RequestRecorded
+from domain.records import AliasesAdded, EntityRegistered, EventRetracted, FactRecorded, RequestRecorded
 from domain.relation import Relation, relation_id, relation_key, to_fact
 from domain.store import DEFAULT_DATABASE_URL, BadDatabaseUrl, StoreUrl, parse_store_url
 
 __all__ = [
+    "AliasesAdded",
     "DEFAULT_DATABASE_URL",
     "AlreadyRetracted",
     "BadDatabaseUrl",

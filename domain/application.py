@@ -22,7 +22,7 @@ from domain.errors import (
     UnknownEntity,
     VersionMismatch,
 )
-from domain.records import EntityRegistered, EventRetracted, FactRecorded, RequestRecorded
+from domain.records import AliasesAdded, EntityRegistered, EventRetracted, FactRecorded, RequestRecorded
 from domain.relation import NAMESPACE, Relation, project, relation_id, relation_key
 from events import EntityIn, EventIn
 
@@ -79,17 +79,23 @@ def entity_id(code: str) -> UUID:
 class Directory:
     """Entities by code, name and alias (case-insensitive), kept from the log's registrations."""
 
-    TOPICS = (get_topic(EntityRegistered),)
+    TOPICS = (get_topic(EntityRegistered), get_topic(AliasesAdded))
 
     def __init__(self) -> None:
         self.by_code: dict[str, Entity] = {}
         self.by_name: dict[str, str] = {}
+        self.versions: dict[str, int] = {}
         self.scanned = 0
         self.lock = threading.Lock()
 
-    def add(self, event: EntityRegistered) -> None:
-        entity = Entity(event.code, event.name, event.kind, tuple(event.aliases))
+    def add(self, event: EntityRegistered | AliasesAdded) -> None:
+        if isinstance(event, EntityRegistered):
+            entity = Entity(event.code, event.name, event.kind, tuple(event.aliases))
+        else:
+            known = self.by_code[event.code]
+            entity = Entity(known.code, known.name, known.kind, (*known.aliases, *event.aliases))
         self.by_code[entity.code] = entity
+        self.versions[entity.code] = event.originator_version
         for name in (entity.code, entity.name, *entity.aliases):
             self.by_name[name.casefold()] = entity.code
 
@@ -153,6 +159,36 @@ class Chancery(Application[UUID]):
         except IntegrityError:
             raise DuplicateEntity(f"the code {spec.code} is already registered") from None
 
+    def add_aliases(self, code: str, aliases: Sequence[str], by: str) -> tuple[Written, list[str]]:
+        """Record more names for an entity; names another entity holds are left out and returned."""
+
+        def change() -> Change:
+            self.refresh_directory()
+            if code not in self.directory.by_code:
+                raise UnknownEntity(code, self.directory.close_to(code))
+            new, taken = [], []
+            for alias in dict.fromkeys(a.strip() for a in aliases if a.strip()):
+                owner = self.directory.by_name.get(alias.casefold())
+                if owner is None:
+                    new.append(alias)
+                elif owner != code:
+                    taken.append(alias)
+            skipped.extend(taken)
+            if not new:
+                return [], (code,)
+            event = AliasesAdded(
+                originator_id=entity_id(code),
+                originator_version=self.directory.versions[code] + 1,
+                timestamp=DomainEvent.create_timestamp(),
+                code=code,
+                aliases=new,
+                recorded_by=by,
+            )
+            return [event], (code,)
+
+        skipped: list[str] = []
+        return self._write(change, None, None), skipped
+
     def refresh_directory(self) -> None:
         """Read registrations recorded since the last look (by any process)."""
         directory = self.directory
@@ -164,7 +200,7 @@ class Chancery(Application[UUID]):
                     start=directory.scanned + 1, stop=stop, limit=10_000, topics=Directory.TOPICS
                 ):
                     event = self.mapper.to_domain_event(notification)
-                    assert isinstance(event, EntityRegistered)
+                    assert isinstance(event, EntityRegistered | AliasesAdded)
                     directory.add(event)
                 directory.scanned = stop
 
@@ -208,22 +244,37 @@ class Chancery(Application[UUID]):
 
         return self._write(change, request, expected_version)
 
-    def append_many(self, specs: Sequence[EventIn], by: str, *, request: Keyed | None = None) -> Written:
-        """Record several events atomically: all of them or, at the first refusal, none."""
+    def append_many(
+        self,
+        specs: Sequence[EventIn],
+        by: str,
+        *,
+        request: Keyed | None = None,
+        event_ids: Sequence[UUID] | None = None,
+    ) -> Written:
+        """Record several events atomically: all of them or, at the first refusal, none.
+
+        With ``event_ids``, an event whose id is already recorded is left out (a re-import).
+        """
 
         def change() -> Change:
             relations: dict[str, Relation] = {}
             events: list[DomainEvent] = []
+            results: list[str] = []
             for index, spec in enumerate(specs):
                 try:
                     subject, counterpart = self._parties(spec)
                     key = relation_key(subject, counterpart)
                     if key not in relations:
                         relations[key] = self.relation(subject, counterpart)
-                    events.append(relations[key].record(spec, subject, counterpart, uuid4(), by))
+                    event_id = event_ids[index] if event_ids is not None else uuid4()
+                    results.append(str(event_id))
+                    if event_id in relations[key].recorded:
+                        continue
+                    events.append(relations[key].record(spec, subject, counterpart, event_id, by))
                 except ChanceryError as refusal:
                     raise BatchRejected(index, refusal) from None
-            return events, tuple(str(e.event_id) for e in events if isinstance(e, FactRecorded))
+            return events, tuple(results)
 
         return self._write(change, request, None)
 

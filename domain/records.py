@@ -128,6 +128,15 @@ class EntityRegistered(DomainEvent):
 
 
 @dataclass(frozen=True)
+class AliasesAdded(DomainEvent):
+    """More names an entity is known by (a registry met it again, under other names)."""
+
+    code: str
+    aliases: list[str]
+    recorded_by: str
+
+
+@dataclass(frozen=True)
 class RequestRecorded(DomainEvent):
     """A write request with an idempotency key was served; a retry gets the same answer."""
 

@@ -15,7 +15,7 @@ from uuid import UUID
 import rfc8785
 from eventsourcing.domain import DomainEvent
 
-from domain import EntityRegistered, EventRetracted, FactRecorded, RequestRecorded, entity_id, relation_id
+from domain import AliasesAdded, EntityRegistered, EventRetracted, FactRecorded, RequestRecorded, entity_id, relation_id
 from domain.records import RECORDED
 from events import EventType
 
@@ -34,6 +34,8 @@ def kind_of(event: DomainEvent) -> str:
         return "event.retracted"
     if isinstance(event, EntityRegistered):
         return "entity.registered"
+    if isinstance(event, AliasesAdded):
+        return "entity.aliases_added"
     if isinstance(event, RequestRecorded):
         return "request.recorded"
     raise TypeError(f"the log holds an entry of an unknown kind: {type(event).__name__}")
@@ -61,6 +63,8 @@ def data_of(event: DomainEvent) -> dict[str, Any]:
         }
     if isinstance(event, EntityRegistered):
         return {"code": event.code, "name": event.name, "kind": event.kind, "aliases": event.aliases}
+    if isinstance(event, AliasesAdded):
+        return {"code": event.code, "aliases": event.aliases}
     if isinstance(event, RequestRecorded):
         return {
             "id": str(event.originator_id),
@@ -84,7 +88,7 @@ def entry_of(event: DomainEvent, position: int) -> dict[str, Any]:
 
 
 def _writer(event: DomainEvent) -> str:
-    if isinstance(event, FactRecorded | EventRetracted | EntityRegistered | RequestRecorded):
+    if isinstance(event, FactRecorded | EventRetracted | EntityRegistered | AliasesAdded | RequestRecorded):
         return event.recorded_by
     raise TypeError(f"the log holds an entry of an unknown kind: {type(event).__name__}")
 
@@ -117,6 +121,9 @@ class Restorer:
         if kind == "entity.registered":
             origin, cls = entity_id(data["code"]), EntityRegistered
             fields |= {k: data[k] for k in ("code", "name", "kind", "aliases")}
+        elif kind == "entity.aliases_added":
+            origin, cls = entity_id(data["code"]), AliasesAdded
+            fields |= {k: data[k] for k in ("code", "aliases")}
         elif kind == "event.retracted":
             if data["event"] not in self.relation_of:
                 raise BadArchive(f"a retraction of {data['event']}, which no earlier entry recorded")

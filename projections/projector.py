@@ -20,7 +20,7 @@ from uuid import UUID, uuid4
 from eventsourcing.domain import DomainEvent
 from eventsourcing.persistence import Notification
 
-from domain import Chancery, EntityRegistered, EventRetracted, Fact, FactRecorded, RequestRecorded
+from domain import AliasesAdded, Chancery, EntityRegistered, EventRetracted, Fact, FactRecorded, RequestRecorded
 from events import EventType, parse_date
 from projections.audit import GENESIS, canonical, entry_of, kind_of, link, timestamp
 from projections.db import Cursor, Database
@@ -114,6 +114,13 @@ class Projector:
                 "INSERT INTO rm_entities (code, name, kind, aliases, position, recorded_at, recorded_by)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (event.code, event.name, event.kind, json.dumps(event.aliases), position, at, event.recorded_by),
+            )
+        elif isinstance(event, AliasesAdded):
+            cursor.execute("SELECT aliases FROM rm_entities WHERE code = ?", (event.code,))
+            row = cursor.fetchone()
+            known = json.loads(row["aliases"]) if row else []
+            cursor.execute(
+                "UPDATE rm_entities SET aliases = ? WHERE code = ?", (json.dumps([*known, *event.aliases]), event.code)
             )
         elif isinstance(event, RequestRecorded):
             cursor.execute("INSERT INTO rm_requests (id, position) VALUES (?, ?)", (str(event.originator_id), position))

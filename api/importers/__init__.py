@@ -1,0 +1,1 @@
+"""Importers of real data sets: each turns a source into sent events that cite it, row by row."""
