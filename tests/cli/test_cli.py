@@ -13,6 +13,8 @@ from typing import Any
 
 import pytest
 
+from tests.api.test_http import event
+
 CHANCERY = Path(sys.executable).parent / "chancery"
 
 
@@ -56,18 +58,6 @@ def statuses(relations: dict[str, Any]) -> dict[str, str]:
 def write_jsonl(path: Path, events: list[dict[str, Any]]) -> Path:
     path.write_text("".join(json.dumps(e) + "\n" for e in events), encoding="utf-8")
     return path
-
-
-def event(kind: str, subject: str, counterpart: str, occurred: str, **attributes: str) -> dict[str, Any]:
-    return {
-        "type": kind,
-        "subject": subject,
-        "counterpart": counterpart,
-        "occurred": occurred,
-        "summary": f"{subject} and {counterpart}: {kind} ({occurred}).",
-        "attributes": attributes,
-        "sources": [{"title": "A test source", "quote": "as the test says"}],
-    }
 
 
 def test_seeding_twice_appends_nothing_the_second_time(empty: str) -> None:
