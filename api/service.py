@@ -172,11 +172,11 @@ class Service:
             raise InvalidRelation(f"{a!r} and {b!r} are both {first}: a relation needs two entities")
         return first, second
 
-    def relation_state(self, a: str, b: str, on: date, at: int | None = None) -> RelationState:
-        return self.read.relation_state(*self.pair(a, b), on, self._at(at))
+    def relation_state(self, a: str, b: str, on: date, at: int | None = None, explain: bool = True) -> RelationState:
+        return self.read.relation_state(*self.pair(a, b), on, self._at(at), explain)
 
-    def entity_relations(self, name: str, on: date, at: int | None = None) -> EntityRelations:
-        return self.read.entity_relations(self.code(name), on, self._at(at))
+    def entity_relations(self, name: str, on: date, at: int | None = None, explain: bool = True) -> EntityRelations:
+        return self.read.entity_relations(self.code(name), on, self._at(at), explain)
 
     def timeline(self, a: str, b: str, at: int | None = None) -> Timeline:
         return self.read.timeline(*self.pair(a, b), self._at(at))

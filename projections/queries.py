@@ -196,13 +196,13 @@ class ReadModel:
 
     # State on a day
 
-    def relation_state(self, a: str, b: str, on: date, at: int = NOW) -> RelationState:
+    def relation_state(self, a: str, b: str, on: date, at: int = NOW, explain: bool = True) -> RelationState:
         key = relation_key(a, b)
         with self.db.read() as cursor:
-            states = self._states(cursor, "relation = ?", [key], on, at, focus=a, include=[key])
+            states = self._states(cursor, "relation = ?", [key], on, at, focus=a, include=[key], explain=explain)
         return states[0]
 
-    def entity_relations(self, code: str, on: date, at: int = NOW) -> EntityRelations:
+    def entity_relations(self, code: str, on: date, at: int = NOW, explain: bool = True) -> EntityRelations:
         """Every relation of ``code`` with anything recorded on or before ``on``."""
         with self.db.read() as cursor:
             cursor.execute(
@@ -211,7 +211,9 @@ class ReadModel:
                 (code, code, on.isoformat(), at, at),
             )
             keys = sorted(row["relation"] for row in cursor.fetchall())
-            states = self._states(cursor, "(a = ? OR b = ?)", [code, code], on, at, focus=code, include=keys)
+            states = self._states(
+                cursor, "(a = ? OR b = ?)", [code, code], on, at, focus=code, include=keys, explain=explain
+            )
             names = self._names(cursor, [code])
             position = self._at(cursor, at)
         return EntityRelations(
@@ -219,8 +221,18 @@ class ReadModel:
         )
 
     def _states(
-        self, cursor: Cursor, where: str, params: list[Any], on: date, at: int, *, focus: str, include: list[str]
+        self,
+        cursor: Cursor,
+        where: str,
+        params: list[Any],
+        on: date,
+        at: int,
+        *,
+        focus: str,
+        include: list[str],
+        explain: bool = True,
     ) -> list[RelationState]:
+        """The states of the ``include``d relations; with ``explain``, the events behind each."""
         day = on.isoformat()
         cursor.execute(f"SELECT * FROM rm_intervals WHERE {where} AND {_held_on()}", (*params, at, at, day, day))
         held: dict[str, list[Any]] = defaultdict(list)
@@ -234,7 +246,7 @@ class ReadModel:
         pending: dict[str, list[Any]] = defaultdict(list)
         for row in cursor.fetchall():
             pending[row["relation"]].append(row)
-        evidence_ids = sorted({row["event_id"] for rows in held.values() for row in rows})
+        evidence_ids = sorted({row["event_id"] for rows in held.values() for row in rows}) if explain else []
         evidence = {e.id: e for e in self._events_by_id(cursor, evidence_ids, at)}
         versions = self._versions(cursor, include, at)
         position = self._at(cursor, at)
