@@ -22,6 +22,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.audit_routes import router as audit_router
 from api.middleware import APPENDED, HEAD, LAG, BodyLimit, Metrics
+from api.page import router as page_router
 from api.problems import BadRequest, Unauthorized, install, responses
 from api.service import Ack, NotCaughtUp, Service
 from api.settings import Settings, Writers
@@ -292,6 +293,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.writers = writers
     app.include_router(_routes(), prefix="")
     app.include_router(audit_router)
+    app.include_router(page_router)
     return app
 
 
@@ -355,9 +357,9 @@ def _routes() -> Any:
     def relation_state(
         a: Code, b: Code, service: ServiceDep, at: AsOfDep, response: Response, on: OnQuery = None, explain: Explain = True
     ) -> RelationState:
-        state = service.relation_state(a, b, day(on, "on", today()), at)
+        state = service.relation_state(a, b, day(on, "on", today()), at, explain)
         response.headers["ETag"] = f'"{state.version}"'
-        return state if explain else state.model_copy(update={"events": []})
+        return state
 
     @router.get(
         "/v1/relations/{a}/{b}/timeline",
@@ -379,10 +381,7 @@ def _routes() -> Any:
     def entity_relations(
         code: Code, service: ServiceDep, at: AsOfDep, on: OnQuery = None, explain: Explain = True
     ) -> EntityRelations:
-        found = service.entity_relations(code, day(on, "on", today()), at)
-        if explain:
-            return found
-        return found.model_copy(update={"relations": [r.model_copy(update={"events": []}) for r in found.relations]})
+        return service.entity_relations(code, day(on, "on", today()), at, explain)
 
     @router.get(
         "/v1/changes",

@@ -1,0 +1,365 @@
+"""The page for people (contract, "For people"; issue 9).
+
+In a real browser: Debian's headless Chromium, driven by Playwright, against a real
+``chancery serve --seed`` process on a temporary SQLite file. And, in-process, how the page and its
+files are served: content types, no address outside this origin, the OpenAPI entry.
+
+Without /usr/bin/chromium or the ``playwright`` package the browser tests skip locally and fail in
+CI (``CI`` set), where ``.ci/run`` installs both.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.http import create_app
+from api.page import STATIC
+from api.settings import Settings
+from tests.e2e.test_serve import TOKEN, Server, serving
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+EXPECT_MS = 15_000  # the longest Playwright's expect waits for the page to settle
+READY_SECONDS = 30.0
+DESKTOP = {"width": 1366, "height": 900}
+PHONE = {"width": 390, "height": 844}
+
+SUSPENSION_QUOTE = "Relations were suspended from 20 November 2013 to 7 January 2016"
+SEVERANCE_QUOTE = "Panama has severed diplomatic relationship with the Republic of China (Taiwan)"
+
+
+def in_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+
+
+def need_a_browser() -> None:
+    """Skip here, fail in CI, when the browser or its driver is missing, saying which."""
+    missing = []
+    if not CHROMIUM.is_file():
+        missing.append(f"Debian's chromium at {CHROMIUM} (apt-get install -y chromium)")
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        missing.append("the Python package playwright (pip install -e '.[test]')")
+    if missing:
+        reason = "the browser test of the page needs " + " and ".join(missing)
+        if in_ci():
+            pytest.fail(reason + "; .ci/run installs both")
+        pytest.skip(reason)
+
+
+# ---------------------------------------------------------------- fixtures
+
+
+def wait_until_ready(server: Server) -> None:
+    """Until the read model has the seed (``serving`` waits only for liveness)."""
+    deadline = time.monotonic() + READY_SECONDS
+    while time.monotonic() < deadline:
+        if server.http.get("/readyz").status_code == 200:
+            return
+        time.sleep(0.1)  # polling for readiness, not a timing assertion
+    pytest.fail(f"chancery serve was not ready in {READY_SECONDS:.0f}s:\n{server.output.read_text(errors='replace')}")
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    folder = tmp_path_factory.mktemp("page")
+    with serving(folder, folder / "page.db") as started:
+        wait_until_ready(started)
+        yield started
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    need_a_browser()
+    from playwright.sync_api import expect, sync_playwright
+
+    expect.set_options(timeout=EXPECT_MS)
+    with sync_playwright() as driver:
+        launched = driver.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS, headless=True)
+        try:
+            yield launched
+        finally:
+            launched.close()
+
+
+class Visit:
+    """One browser page on the served app that records what it asked for and what went wrong."""
+
+    def __init__(self, browser: Any, server: Server, viewport: dict[str, int]):
+        self.base = str(server.http.base_url).rstrip("/")
+        self.context = browser.new_context(viewport=viewport, base_url=self.base)
+        self.page = self.context.new_page()
+        self.requested: list[str] = []
+        self.problems: list[str] = []
+        self.page.on("request", lambda request: self.requested.append(request.url))
+        self.page.on("pageerror", lambda error: self.problems.append(f"page error: {error}"))
+        self.page.on(
+            "console",
+            lambda message: self.problems.append(f"console: {message.text}") if message.type == "error" else None,
+        )
+
+    def elsewhere(self) -> list[str]:
+        return [url for url in self.requested if not url.startswith(self.base + "/")]
+
+    def row(self, code: str) -> Any:
+        return self.page.locator(f'#relations tbody tr[data-partner="{code}"]')
+
+    def status_of(self, code: str) -> Any:
+        return self.row(code).locator("td.cell-status .badge")
+
+
+@pytest.fixture
+def desktop(browser: Any, server: Server) -> Iterator[Visit]:
+    visit = Visit(browser, server, DESKTOP)
+    try:
+        yield visit
+    finally:
+        visit.context.close()
+
+
+@pytest.fixture
+def phone(browser: Any, server: Server) -> Iterator[Visit]:
+    visit = Visit(browser, server, PHONE)
+    try:
+        yield visit
+    finally:
+        visit.context.close()
+
+
+# ---------------------------------------------------------------- in a real browser
+
+
+@pytest.mark.e2e
+def test_the_shared_link_shows_panama_on_the_day_moves_the_date_goes_back_and_opens_sources(
+    desktop: Visit, tmp_path: Path
+) -> None:
+    from playwright.sync_api import expect
+
+    page = desktop.page
+    page.goto("/?entity=PAN&on=2016-01-01")
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Panama on 1 January 2016")
+    expect(desktop.status_of("TWN")).to_have_text("established")
+    expect(desktop.status_of("ESH")).to_have_text("suspended")
+    expect(desktop.status_of("XKX")).to_have_text("established")
+    expect(desktop.status_of("CHN")).to_have_text("none")
+    expect(desktop.row("TWN").get_by_role("rowheader")).to_contain_text("Republic of China (Taiwan)")
+    expect(page.get_by_role("combobox", name="Entity")).to_have_value("Panama")
+    expect(page.get_by_label("On the day")).to_have_value("2016-01-01")
+    expect(page.locator(".lane")).to_have_count(11)  # every partner Panama ever had, one lane each
+    page.screenshot(path=tmp_path / "panama-2016-01-01.png", full_page=True)
+
+    page.get_by_label("On the day").fill("2017-07-01")
+
+    expect(page).to_have_url(re.compile(r"[?&]on=2017-07-01(&|$)"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Panama on 1 July 2017")
+    expect(desktop.status_of("CHN")).to_have_text("established")
+    expect(desktop.status_of("TWN")).to_have_text("severed")
+    expect(desktop.status_of("ESH")).to_have_text("established")
+
+    page.go_back()
+
+    expect(page).to_have_url(f"{desktop.base}/?entity=PAN&on=2016-01-01")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Panama on 1 January 2016")
+    expect(page.get_by_label("On the day")).to_have_value("2016-01-01")
+    expect(desktop.status_of("TWN")).to_have_text("established")
+    expect(desktop.status_of("CHN")).to_have_text("none")
+
+    page.locator('.lane[data-partner="ESH"] .marker[data-type="relations.suspended"]').click()
+
+    dialog = page.get_by_role("dialog")
+    expect(dialog).to_be_visible()
+    expect(dialog.get_by_role("heading", level=2)).to_have_text(
+        "Panama and Sahrawi Arab Democratic Republic, 20 November 2013"
+    )
+    expect(dialog.locator("blockquote")).to_have_text(SUSPENSION_QUOTE)
+    expect(dialog).to_contain_text("Foreign relations of Panama")
+
+    page.keyboard.press("Escape")
+    expect(dialog).to_be_hidden()
+    severed = page.locator('.lane[data-partner="TWN"] .marker[data-type="relations.severed"]')
+    severed.focus()
+    page.keyboard.press("Enter")
+
+    expect(dialog.locator("blockquote", has_text=SEVERANCE_QUOTE)).to_be_visible()
+    page.keyboard.press("Escape")
+    expect(dialog).to_be_hidden()
+    expect(severed).to_be_focused()
+    assert desktop.elsewhere() == []
+    assert desktop.problems == []
+
+
+@pytest.mark.e2e
+def test_an_imprecise_date_is_drawn_as_its_whole_window_not_a_day(desktop: Visit) -> None:
+    from playwright.sync_api import expect
+
+    page = desktop.page
+    page.goto("/?entity=PAN&on=2016-01-01")
+    year = page.locator('.lane[data-partner="TWN"] .marker[data-type="relations.established"]')  # "1912~"
+    day = page.locator('.lane[data-partner="TWN"] .marker[data-type="relations.severed"]')  # "2017-06-12"
+    expect(year).to_have_class(re.compile(r"\bwindowed\b"))
+    expect(day).to_have_class(re.compile(r"\bexact\b"))
+
+    def tick(year: int) -> float:
+        box = page.locator(".tick", has_text=str(year)).bounding_box()
+        assert box
+        return float(box["x"] + box["width"] / 2)
+
+    per_year = (tick(2000) - tick(1900)) / 100
+    box = year.bounding_box()
+    assert box
+    assert per_year * 0.9 <= box["width"] <= per_year * 1.1  # the whole of 1912, not a day of it
+    assert abs(box["x"] - (tick(1900) + 12 * per_year)) < per_year / 4
+    year.click()
+    expect(page.get_by_role("dialog")).to_contain_text("between 1 January 1912 and 31 December 1912")
+
+
+@pytest.mark.e2e
+def test_a_retracted_event_is_hidden_until_asked_for_and_then_struck_through(desktop: Visit, server: Server) -> None:
+    from playwright.sync_api import expect
+
+    notes = server.http.get("/v1/relations/PAN/XKX/timeline").json()["events"]
+    note = next(event for event in notes if event["type"] == "note.recorded")
+    retracted = server.http.post(
+        f"/v1/events/{note['id']}/retraction",
+        json={"reason": "A test retraction: the year was never sourced."},
+        headers={"Authorization": f"Bearer {TOKEN}"},
+    )
+    assert retracted.status_code == 200, retracted.text
+    page = desktop.page
+    marker = page.locator(f'.marker[data-event="{note["id"]}"]')
+
+    page.goto("/?entity=PAN&on=2016-01-01")
+    expect(desktop.status_of("XKX")).to_have_text("established")
+    expect(marker).to_have_count(0)
+
+    page.get_by_label("Show retracted events").check()
+
+    expect(page).to_have_url(re.compile(r"[?&]retracted=1(&|$)"))
+    expect(marker).to_have_class(re.compile(r"\bretracted\b"))
+    page.locator("#event-list summary").click()
+    struck = page.locator("#event-list li.retracted s")
+    expect(struck).to_contain_text(note["summary"])
+    assert "line-through" in struck.evaluate("s => getComputedStyle(s).textDecorationLine")
+    marker.click()
+    expect(page.get_by_role("dialog")).to_contain_text("A test retraction: the year was never sourced.")
+
+    page.reload()
+    expect(page.get_by_label("Show retracted events")).to_be_checked()
+    expect(marker).to_have_count(1)
+
+
+@pytest.mark.e2e
+def test_the_entity_search_suggests_by_alias_and_keeps_the_day(desktop: Visit) -> None:
+    from playwright.sync_api import expect
+
+    page = desktop.page
+    page.goto("/?entity=PAN&on=2016-01-01")
+    expect(desktop.status_of("ESH")).to_have_text("suspended")
+    search = page.get_by_role("combobox", name="Entity")
+
+    search.fill("SADR")
+    option = page.get_by_role("option", name=re.compile("Sahrawi Arab Democratic Republic"))
+    expect(option).to_be_visible()
+    search.press("ArrowDown")
+    search.press("Enter")
+
+    expect(page).to_have_url(f"{desktop.base}/?entity=ESH&on=2016-01-01")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sahrawi Arab Democratic Republic on 1 January 2016")
+    expect(desktop.status_of("PAN")).to_have_text("suspended")
+    page.go_back()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Panama on 1 January 2016")
+
+
+@pytest.mark.e2e
+def test_on_a_phone_the_page_fits_the_screen_and_the_timeline_scrolls_to_the_day(phone: Visit, tmp_path: Path) -> None:
+    from playwright.sync_api import expect
+
+    page = phone.page
+    page.goto("/?entity=PAN&on=2016-01-01")
+    expect(phone.status_of("TWN")).to_have_text("established")
+    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    scroller = page.locator(".tl-scroll")
+    cursor = page.locator(".tl-cursor").bounding_box()
+    seen = scroller.bounding_box()
+    page.screenshot(path=tmp_path / "panama-2016-01-01-phone.png", full_page=True)
+
+    assert overflow <= 0
+    assert cursor and seen and seen["x"] <= cursor["x"] <= seen["x"] + seen["width"]
+    assert phone.problems == []
+
+
+# ---------------------------------------------------------------- how the files are served
+
+
+@pytest.fixture
+def client(tmp_path: Path) -> Iterator[TestClient]:
+    app = create_app(Settings(database_url=f"sqlite:///{tmp_path / 'page.db'}", tokens=None, tokens_file=None))
+    with TestClient(app) as opened:
+        yield opened
+
+
+def test_the_page_and_its_files_are_served_with_their_content_types(client: TestClient) -> None:
+    page = client.get("/")
+    script = client.get("/static/app.js")
+    style = client.get("/static/style.css")
+    icon = client.get("/static/favicon.svg")
+
+    assert (page.status_code, page.headers["content-type"]) == (200, "text/html; charset=utf-8")
+    assert (script.status_code, script.headers["content-type"]) == (200, "text/javascript; charset=utf-8")
+    assert (style.status_code, style.headers["content-type"]) == (200, "text/css; charset=utf-8")
+    assert (icon.status_code, icon.headers["content-type"]) == (200, "image/svg+xml")
+    assert page.headers["x-content-type-options"] == "nosniff"
+    assert "default-src 'self'" in page.headers["content-security-policy"]
+    assert '<script src="/static/app.js"' in page.text
+
+
+def test_an_unchanged_file_is_not_sent_again(client: TestClient) -> None:
+    first = client.get("/static/app.js")
+    again = client.get("/static/app.js", headers={"If-None-Match": first.headers["etag"]})
+
+    assert again.status_code == 304
+    assert again.content == b""
+
+
+@pytest.mark.parametrize("path", ["/static/missing.js", "/static/..%2Fpage.py", "/static/.hidden.css", "/static/page.py"])
+def test_anything_but_a_static_file_is_not_found_as_problem_json(client: TestClient, path: str) -> None:
+    answer = client.get(path)
+
+    assert answer.status_code == 404
+    assert answer.headers["content-type"] == "application/problem+json"
+
+
+def test_the_page_fetches_nothing_from_another_origin() -> None:
+    outside = re.compile(r"(?:https?:)?//[\w-]+(?:\.[\w-]+)+")
+    for file in sorted(STATIC.iterdir()):
+        text = file.read_text(encoding="utf-8")
+        if file.suffix == ".svg":
+            text = text.replace("http://www.w3.org/2000/svg", "")  # a namespace name, never fetched
+        assert not outside.search(text), f"{file.name} names another origin: {outside.search(text)}"
+
+
+def test_the_openapi_document_lists_the_page_and_not_its_static_files(client: TestClient) -> None:
+    paths = client.get("/openapi.json").json()["paths"]
+
+    assert paths["/"]["get"]["summary"]
+    assert "text/html" in paths["/"]["get"]["responses"]["200"]["content"]
+    assert not [path for path in paths if path.startswith("/static")]
