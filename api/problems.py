@@ -20,6 +20,7 @@ from domain import (
     BadDatabaseUrl,
     BatchRejected,
     ChanceryError,
+    Contended,
     DuplicateEntity,
     EventNotFound,
     IdempotencyKeyReused,
@@ -61,6 +62,7 @@ STATUS: dict[type[Exception], tuple[int, str]] = {
     StateRuleViolated: (409, "state-rule"),
     VersionMismatch: (412, "stale-version"),
     IdempotencyKeyReused: (422, "idempotency-key-reused"),
+    Contended: (503, "contended"),
     NotCaughtUp: (503, "not-caught-up"),
     BadDatabaseUrl: (500, "configuration"),
 }
@@ -98,7 +100,7 @@ def _from_domain(error: Exception) -> JSONResponse:
         status, kind = _status_of(error.cause)
         return problem(status, kind, error.detail, index=error.index, **_extra(error.cause))
     status, kind = _status_of(error)
-    headers = {"Retry-After": "1"} if isinstance(error, NotCaughtUp) else None
+    headers = {"Retry-After": "1"} if isinstance(error, NotCaughtUp | Contended) else None
     detail = getattr(error, "detail", None) or str(error)
     return problem(status, kind, detail, headers=headers, **_extra(error))
 

@@ -78,7 +78,7 @@ class Service:
     # Writes: each returns what the response shows and the log position that acknowledges it
 
     def register_entity(self, spec: EntityIn, by: str, request: Keyed | None = None) -> tuple[EntityOut, Written, Ack]:
-        with self.writing:
+        with self.writing, self.db.exclusive():
             written = self.app.register_entity(spec, by, request=request)
             self.current()
         entity = self.read.entity(written.results[0])
@@ -94,14 +94,14 @@ class Service:
         event_id: UUID | None = None,
         request: Keyed | None = None,
     ) -> tuple[EventOut, Written, Ack]:
-        with self.writing:
+        with self.writing, self.db.exclusive():
             written = self.app.append(spec, by, expected_version=expected_version, event_id=event_id, request=request)
             self.current()
         event = self.read.event(UUID(written.results[0]))
         return event, written, self._acknowledged(written, event.position)
 
     def append_many(self, specs: Sequence[EventIn], by: str, request: Keyed | None = None) -> tuple[list[EventOut], Ack]:
-        with self.writing:
+        with self.writing, self.db.exclusive():
             written = self.app.append_many(specs, by, request=request)
             self.current()
         events = [self.read.event(UUID(i)) for i in written.results]
@@ -109,14 +109,14 @@ class Service:
 
     def import_many(self, specs: Sequence[EventIn], by: str) -> Written:
         """Append a batch atomically, leaving out events recorded before (ids from their content)."""
-        with self.writing:
+        with self.writing, self.db.exclusive():
             written = self.app.append_many(specs, by, event_ids=[spec.content_id() for spec in specs])
             self.current()
         return written
 
     def add_aliases(self, code: str, aliases: Sequence[str], by: str) -> list[str]:
         """Give an entity more names; the names other entities hold are returned, not added."""
-        with self.writing:
+        with self.writing, self.db.exclusive():
             _, skipped = self.app.add_aliases(code, aliases, by)
             self.current()
         return skipped
@@ -126,7 +126,7 @@ class Service:
     ) -> tuple[EventOut, Ack]:
         self.current()
         a, b = self.read.relation_of(event_id)
-        with self.writing:
+        with self.writing, self.db.exclusive():
             written = self.app.retract(a, b, event_id, reason, by, expected_version=expected_version, request=request)
             self.current()
         event = self.read.event(event_id)
@@ -144,7 +144,7 @@ class Service:
     ) -> tuple[EventOut, EventOut, Ack]:
         self.current()
         a, b = self.read.relation_of(event_id)
-        with self.writing:
+        with self.writing, self.db.exclusive():
             written = self.app.correct(
                 a, b, event_id, replacement, reason, by, expected_version=expected_version, request=request
             )

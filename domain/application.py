@@ -16,6 +16,7 @@ from eventsourcing.utils import get_topic
 from domain.errors import (
     BatchRejected,
     ChanceryError,
+    Contended,
     DuplicateEntity,
     IdempotencyKeyReused,
     InvalidRelation,
@@ -371,7 +372,7 @@ class Chancery(Application[UUID]):
                 continue
             positions = tuple(r.notification.id for r in recordings)
             return Written(tuple(events), positions, results, request=request.id if request else None)
-        raise ChanceryError("the relation is being written by others too often; try again")
+        raise Contended("the relation is being written by others too often; try again")
 
 
 def _request_record(request: Keyed, results: tuple[str, ...]) -> RequestRecorded:

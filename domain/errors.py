@@ -9,6 +9,7 @@ ChanceryError
  ├── StateRuleViolated      a state rule broken in valid-time order
  ├── VersionMismatch        the relation moved on since the caller read it
  ├── IdempotencyKeyReused   a request key already used for another request
+ ├── Contended              others kept writing the same relation; try again
  └── BatchRejected          one item of an atomic batch failed
 """
 
@@ -82,6 +83,10 @@ class VersionMismatch(ChanceryError):
 
 
 class IdempotencyKeyReused(ChanceryError):
+    pass
+
+
+class Contended(ChanceryError):
     pass
 
 

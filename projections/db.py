@@ -8,8 +8,10 @@ from __future__ import annotations
 import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from typing import Any, Protocol
+
+import psycopg
 
 from domain import StoreUrl
 
@@ -26,6 +28,9 @@ class Cursor(Protocol):
 
 class Database(Protocol):
     dialect: str
+
+    def exclusive(self) -> Any:
+        """Hold the store's writer lock across processes (held by one writer at a time)."""
 
     def write(self) -> Any:
         """A transaction that holds the store's write lock until it ends."""
@@ -78,6 +83,10 @@ class SQLiteDatabase:
     def write(self) -> Any:
         return self._transaction("BEGIN IMMEDIATE")
 
+    def exclusive(self) -> Any:
+        """SQLite serialises its writers itself, and this process's writers take turns already."""
+        return nullcontext()
+
     def read(self) -> Any:
         return self._transaction("BEGIN")
 
@@ -117,16 +126,18 @@ class PostgresDatabase:
         kwargs: dict[str, Any] = {"row_factory": dict_row, "autocommit": False}
         if options:
             kwargs["options"] = options
+        self.connect_kwargs: dict[str, Any] = {
+            "host": url.host,
+            "port": url.port,
+            "user": url.user,
+            "password": url.password or None,
+            "dbname": url.dbname,
+        }
+        self.locking: Any = None
+        self.exclusive_guard = threading.Lock()
         self.pool = ConnectionPool(
             conninfo="",
-            kwargs={
-                "host": url.host,
-                "port": url.port,
-                "user": url.user,
-                "password": url.password or None,
-                "dbname": url.dbname,
-                **kwargs,
-            },
+            kwargs={**self.connect_kwargs, **kwargs},
             min_size=1,
             max_size=url.pool_size * 2,
             open=True,
@@ -141,10 +152,25 @@ class PostgresDatabase:
     def write(self) -> Any:
         return self._transaction("READ COMMITTED")
 
+    @contextmanager
+    def exclusive(self) -> Iterator[None]:
+        """A session advisory lock that writers of every process take before they judge and save,
+        so that two never judge against the same history (and never race to the same version)."""
+        with self.exclusive_guard:
+            if self.locking is None or self.locking.closed:
+                self.locking = psycopg.connect(**self.connect_kwargs, autocommit=True)
+            self.locking.execute("SELECT pg_advisory_lock(7412)")
+            try:
+                yield
+            finally:
+                self.locking.execute("SELECT pg_advisory_unlock(7412)")
+
     def read(self) -> Any:
         return self._transaction("REPEATABLE READ READ ONLY")
 
     def close(self) -> None:
+        if self.locking is not None:
+            self.locking.close()
         self.pool.close()
 
 
@@ -193,6 +219,9 @@ class Renamed:
 
     def read(self) -> Any:
         return self._renaming(self.db.read())
+
+    def exclusive(self) -> Any:
+        return self.db.exclusive()
 
     def close(self) -> None:
         """The database belongs to whoever opened it."""

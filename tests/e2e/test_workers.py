@@ -97,3 +97,46 @@ def test_a_server_killed_mid_load_loses_no_acknowledged_write(tmp_path: Path, st
                 break
             after = positions[-1]
         assert positions == list(range(1, len(positions) + 1))
+
+
+def _post_all(base: str, bodies: list[dict[str, Any]], headers: list[dict[str, str]]) -> list[httpx.Response]:
+    answers: list[httpx.Response] = []
+    start = threading.Barrier(len(bodies))
+
+    def post(body: dict[str, Any], extra: dict[str, str]) -> None:
+        with httpx.Client(base_url=base, timeout=60) as http:
+            start.wait()
+            answers.append(http.post("/v1/events", json=body, headers={**WRITER, **extra}))
+
+    threads = [threading.Thread(target=post, args=pair) for pair in zip(bodies, headers, strict=True)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return answers
+
+
+@pytest.mark.postgres
+def test_racing_writers_across_worker_processes_one_wins_and_the_log_stays_gap_free(
+    tmp_path: Path, postgres_url: str
+) -> None:
+    with serving(tmp_path, postgres_url, workers=3) as server:
+        base = str(server.http.base_url)
+        version = server.http.get("/v1/relations/PAN/KOR").headers["ETag"]
+        racing = [note(f"{1950 + n}") for n in range(8)]
+        answers = _post_all(base, racing, [{"If-Match": version}] * 8)
+        assert sorted(a.status_code for a in answers) == [201] + [412] * 7, [a.text for a in answers]
+        many = _post_all(base, [note(f"{1000 + n}") for n in range(400)], [{}] * 400)
+        assert [a.status_code for a in many].count(201) == 400, {a.text[:200] for a in many if a.status_code != 201}
+        ids = {a.json()["id"] for a in many}
+        positions, after = [], 0
+        while True:
+            page = server.http.get("/v1/audit/log", params={"after": after, "limit": 1000}).json()
+            positions += [e["position"] for e in page["entries"]]
+            if not page["next"]:
+                break
+            after = positions[-1]
+        assert positions == list(range(1, len(positions) + 1))
+        logged = {e["id"] for e in server.http.get("/v1/events", params={"entity": "KOR", "limit": 1000}).json()["events"]}
+        assert ids <= logged
+        assert server.http.get("/v1/audit/verify").json()["ok"]
