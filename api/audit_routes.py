@@ -13,8 +13,7 @@ from api.problems import BadRequest, responses
 from api.service import Service
 from projections import AuditPage, Digest
 from projections.audit import BadArchive
-
-MAX_POSITION = 2**63 - 1
+from projections.queries import MAX_POSITION
 
 
 class Verification(BaseModel):

@@ -29,7 +29,7 @@ from domain import BadDatabaseUrl, ChanceryError
 from events import EventIn, EventType, InvalidDate, parse_date, parse_day
 from projections import Changes, RelationState, Timeline
 from projections.audit import BadArchive
-from projections.queries import day_before
+from projections.queries import MAX_POSITION, day_before
 
 app = typer.Typer(
     name="chancery",
@@ -49,7 +49,7 @@ DatabaseUrl = Annotated[
 AsJson = Annotated[bool, typer.Option("--json", help="machine-readable output")]
 KnownAt = Annotated[str | None, typer.Option("--known-at", help="answer as known at this RFC 3339 time")]
 AtPosition = Annotated[int | None, typer.Option("--at-position", min=0, help="answer from the log up to here")]
-MAX_POSITION = 2**63 - 1  # the largest position either store can compare with
+
 
 T = TypeVar("T")
 

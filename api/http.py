@@ -37,7 +37,7 @@ from projections import (
     RelationState,
     Timeline,
 )
-from projections.queries import day_before
+from projections.queries import MAX_POSITION, day_before
 
 log = logging.getLogger("chancery")
 
@@ -220,7 +220,6 @@ def if_match(value: str | None) -> int | None:
     return version
 
 
-MAX_POSITION = 2**63 - 1  # the largest position either store can compare with
 def keyed(key: str | None, writer: str, action: str, body: BaseModel, target: str = "") -> Keyed | None:
     """The request's idempotency key and a fingerprint of what it asks (action, target, body)."""
     if key is None:
@@ -237,7 +236,7 @@ def acknowledge(response: Response, ack: Ack, location: str | None = None) -> No
         response.headers["Idempotent-Replayed"] = "true"
 
 
-def count_appended(response: Response, events: list[EventOut], ack: Ack) -> None:
+def count_appended(events: list[EventOut], ack: Ack) -> None:
     if not ack.replayed:
         for event in events:
             APPENDED.labels(type=event.type.value).inc()
@@ -447,7 +446,7 @@ def _routes() -> Any:
         request = keyed(key, by, "append", event)
         stored, _, ack = service.append(event, by, expected_version=if_match(match), request=request)
         acknowledge(response, ack, f"/v1/events/{stored.id}")
-        count_appended(response, [stored], ack)
+        count_appended([stored], ack)
         return stored
 
     @router.post(
@@ -463,7 +462,7 @@ def _routes() -> Any:
     ) -> BatchOut:
         stored, ack = service.append_many(batch.events, by, request=keyed(key, by, "batch", batch))
         acknowledge(response, ack)
-        count_appended(response, stored, ack)
+        count_appended(stored, ack)
         return BatchOut(events=stored)
 
     @router.api_route(
@@ -548,7 +547,7 @@ def _routes() -> Any:
             event_id, body.replacement, body.reason, by, expected_version=if_match(match), request=request
         )
         acknowledge(response, ack, f"/v1/events/{new.id}")
-        count_appended(response, [new], ack)
+        count_appended([new], ack)
         return CorrectionOut(retracted=old, replacement=new)
 
     @router.get("/v1/entities", response_model=list[EntityOut], summary="The registry, or a search by name or alias.",

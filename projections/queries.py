@@ -42,6 +42,7 @@ from projections.models import (
 )
 
 NOW = 2**62  # a position past every entry: "as known now"
+MAX_POSITION = 2**63 - 1  # the largest position either store can compare with
 
 
 def _visible(alias: str = "") -> str:
