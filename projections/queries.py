@@ -50,12 +50,12 @@ def _visible(alias: str = "") -> str:
     return f"{p}position <= ? AND ({p}retracted_pos IS NULL OR {p}retracted_pos > ?)"
 
 
-def _held_on(alias: str = "") -> str:
-    p = f"{alias}." if alias else ""
-    return (
-        f"{p}from_pos <= ? AND ({p}to_pos IS NULL OR {p}to_pos > ?)"
-        f" AND {p}from_day <= ? AND ({p}to_day IS NULL OR {p}to_day > ?)"
-    )
+def _held_on(at: int, day: str) -> tuple[str, tuple[Any, ...]]:
+    """Rows holding on ``day`` as known at ``at``; as known now, the partial indexes serve it."""
+    valid = "from_day <= ? AND (to_day IS NULL OR to_day > ?)"
+    if at >= NOW:
+        return f"to_pos IS NULL AND {valid}", (day, day)
+    return f"from_pos <= ? AND (to_pos IS NULL OR to_pos > ?) AND {valid}", (at, at, day, day)
 
 
 class ReadModel:
@@ -235,7 +235,8 @@ class ReadModel:
     ) -> list[RelationState]:
         """The states of the ``include``d relations; with ``explain``, the events behind each."""
         day = on.isoformat()
-        cursor.execute(f"SELECT * FROM rm_intervals WHERE {where} AND {_held_on()}", (*params, at, at, day, day))
+        holding, bounds = _held_on(at, day)
+        cursor.execute(f"SELECT * FROM rm_intervals WHERE {where} AND {holding}", (*params, *bounds))
         held: dict[str, list[Any]] = defaultdict(list)
         for row in cursor.fetchall():
             held[row["relation"]].append(row)
