@@ -18,6 +18,11 @@ from tests.api.test_http import event
 CHANCERY = Path(sys.executable).parent / "chancery"
 
 
+
+# Relations with South Korea established in 1950, before the seeded 1962-09-30: refused.
+TOO_EARLY = ["append", "--type", "relations.established", "--subject", "PAN", "--counterpart", "KOR",
+             "--occurred", "1950", "--summary", "Too early.", "--source", "A test source"]
+
 def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
     """Run ``chancery`` with no CHANCERY_* settings from the calling environment."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("CHANCERY_")}
@@ -252,24 +257,7 @@ def test_a_batch_file_with_one_bad_line_records_nothing(store: str, tmp_path: Pa
         (["state", "PAN", "--on", "2016"], "YYYY-MM-DD"),
         (["state", "PAN", "--bogus"], "--bogus"),
         (["timeline", "PAN"], "Missing argument"),
-        (
-            [
-                "append",
-                "--type",
-                "relations.established",
-                "--subject",
-                "PAN",
-                "--counterpart",
-                "KOR",
-                "--occurred",
-                "1950",
-                "--summary",
-                "Too early.",
-                "--source",
-                "A test source",
-            ],
-            "1962-09-30",
-        ),
+        (TOO_EARLY, "1962-09-30"),
         (
             [
                 "append",
@@ -343,19 +331,7 @@ def test_a_refused_append_leaves_the_log_as_it_was(store: str) -> None:
     before = as_json("log", "--database-url", store)
 
     done = run(
-        "append",
-        "--type",
-        "relations.established",
-        "--subject",
-        "PAN",
-        "--counterpart",
-        "KOR",
-        "--occurred",
-        "1950",
-        "--summary",
-        "Too early.",
-        "--source",
-        "A test source",
+        *TOO_EARLY,
         "--database-url",
         store,
     )
