@@ -129,9 +129,15 @@ class Chancery(Application[UUID]):
         return sorted(self.directory.by_code.values(), key=lambda e: e.code)
 
     def resolve(self, name: str) -> Entity:
-        """The entity a code, name or alias names (case-insensitive)."""
-        self.refresh_directory()
+        """The entity a code, name or alias names (case-insensitive).
+
+        Names are only ever added, so a name found is still right; only a miss reads the log
+        for registrations made since (by any process).
+        """
         entity = self.directory.find(name)
+        if entity is None:
+            self.refresh_directory()
+            entity = self.directory.find(name)
         if entity is None:
             raise UnknownEntity(name, self.directory.close_to(name))
         return entity
