@@ -69,6 +69,9 @@ class Projector:
         row's lock. Whoever waits finds the work done when the lock comes free.
         """
         target = self.head() if until is None else until
+        reached = self.tracking()
+        if reached >= target:
+            return reached  # nothing to do: no need to queue behind a projector
         if not self.lock.acquire(timeout=timeout):
             raise Busy(f"the read model did not reach position {target} within {timeout:g} s")
         try:
