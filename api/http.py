@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.audit_routes import router as audit_router
-from api.middleware import APPENDED, HEAD, LAG, BodyLimit, Metrics
+from api.middleware import APPENDED, HEAD, LAG, BodyLimit, HeadAsGet, Metrics
 from api.page import router as page_router
 from api.problems import BadRequest, Unauthorized, install, responses
 from api.service import Ack, NotCaughtUp, Service
@@ -288,6 +288,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     install(app)
     app.add_middleware(BodyLimit)
+    app.add_middleware(HeadAsGet)
     app.add_middleware(Metrics)
     app.state.writers = writers
     app.include_router(_routes(), prefix="")

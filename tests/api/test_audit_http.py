@@ -73,3 +73,10 @@ def test_a_state_explains_itself_unless_asked_not_to(client: TestClient):
     assert all(s["quote"] for e in explained["events"] for s in e["sources"])
     lean = client.get("/v1/relations/PAN/SADR", params={"on": "2016-01-01", "explain": "false"}).json()
     assert lean["events"] == [] and lean["diplomatic"] == explained["diplomatic"]
+
+
+@pytest.mark.parametrize("path", ["/", "/healthz", "/v1/relations/PAN/TWN?on=2016-01-01", "/v1/audit/digest"])
+def test_head_answers_like_get_without_a_body(client: TestClient, path: str):
+    got, head = client.get(path), client.head(path)
+    assert head.status_code == got.status_code == 200
+    assert head.content == b"" and head.headers["content-type"] == got.headers["content-type"]
