@@ -124,10 +124,6 @@ class Chancery(Application[UUID]):
 
     # Entities
 
-    def entities(self) -> list[Entity]:
-        self.refresh_directory()
-        return sorted(self.directory.by_code.values(), key=lambda e: e.code)
-
     def resolve(self, name: str) -> Entity:
         """The entity a code, name or alias names (case-insensitive).
 

@@ -105,11 +105,6 @@ def pending_on(facts: Iterable[Fact], day: date) -> list[Fact]:
     return in_valid_order(f for f in facts if f.occurred.window.pending_on(day))
 
 
-def breakpoints(facts: Iterable[Fact]) -> list[date]:
-    """The days on which the folded state can change: the last day of each event's window."""
-    return sorted({fact.occurred.window.last for fact in facts})
-
-
 def _refuse(rule: str, state: State, fact: Fact, *blocking: Fact | None) -> None:
     raise RuleBroken(rule, fact, state, [b for b in blocking if b is not None])
 

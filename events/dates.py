@@ -32,9 +32,6 @@ class Window:
     first: date
     last: date
 
-    def contains(self, day: date) -> bool:
-        return self.first <= day <= self.last
-
     def certain_on(self, day: date) -> bool:
         """Whether the event has surely happened by the end of ``day``."""
         return self.last <= day
