@@ -1,229 +1,510 @@
-"""Chancery's speed beside baselines measured in the same run (run by hand; prints a table, writes JSON).
+"""Chancery's speed beside baselines measured in the same run, at several sizes of log.
 
-    .venv/bin/python bench/bench.py --states 150            # about 100k events
-    .venv/bin/python bench/bench.py --states 150 --database-url postgresql://postgres@127.0.0.1/test?schema=bench
+Run by hand (it is not part of the test suite); it prints progress, then one table, and writes JSON:
 
-Figures: bulk import through the application against the raw event store's bulk save of as many
-events; single appends against single raw saves; the read model's rebuild against a projection
-that writes one transaction per event; state of one relation and of an entity's relations, in
-process, against folding the relation's log per request and against a hand-written SQL interval
-query on an indexed table of the same data; the same over HTTP against /healthz of the same
-server; the server's memory.
+    .venv/bin/python bench/bench.py --sizes 100000,1000000
+    .venv/bin/python bench/bench.py --sizes 100000,1000000 \\
+        --database-url 'postgresql://postgres@127.0.0.1:5432/test' --output bench/results-postgresql.json
+    .venv/bin/python bench/bench.py --sizes 5000,20000 --wrk-seconds 3      # a quick try
+
+Needs ``wrk`` on the PATH. At each size it generates the synthetic history of ``bench/generate.py``
+(every state with about 100 partners) and measures, on fresh stores (SQLite files in a temporary
+folder, or one PostgreSQL schema per store, ``bench_100k`` and so on, dropped after unless
+``--keep``):
+
+- the raw store's bulk save (``Application.save`` of 500 new one-event aggregates a call, the
+  payload each sent event's JSON) and single saves (one new aggregate a call): the baselines of
+  the imports and appends;
+- bulk import in process (``Service.import_many``, 500 a call, entities registered first and not
+  timed), and separately the time until the read model has caught up (``service.current()``);
+- bulk import over HTTP: ``POST /v1/events/batch`` of 500 events, one client, to ``chancery serve``
+  on a store of its own, until the last answer and until ``/readyz`` answers 200; then single
+  appends (``POST /v1/events``, one note a request, two connections, with wrk);
+- the read model's rebuild (``replay``) and ``verify``, against the library's projection runner
+  writing one transaction per event (see ``baselines.runner_rate``), over the first entries;
+- the state of one relation and of all relations of one entity in process, p50/p99, against a
+  naive fold of the relation's log per request and a hand-written SQL query on an indexed table
+  of the same interval rows;
+- the same reads over HTTP with wrk (``-t2 -c8``, many different pairs and days cycled by a Lua
+  script), ``explain=false`` and the default ``explain=true``, against ``/healthz`` of the same
+  server, sent the same way; and the server's RSS after that load.
+
+wrk runs on the same two cores as the server, so it takes some of the CPU the server could use;
+the ratios to ``/healthz`` share that cost. The ratios are the issue's targets; the growth rows
+compare the smallest and largest size of the run.
 """
 
 from __future__ import annotations
 
 import argparse
+import inspect
 import json
 import os
+import platform
 import random
-import socket
-import sqlite3
+import shutil
 import subprocess
 import sys
 import tempfile
-import threading
 import time
-import uuid
-from datetime import date
+import traceback
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
-
-import httpx
-from eventsourcing.application import Application
-from eventsourcing.domain import DomainEvent
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 sys.path.insert(0, str(Path(__file__).parent))
-from generate import entities, history  # noqa: E402
+from baselines import (  # noqa: E402
+    HandSQL,
+    rate,
+    raw_application,
+    raw_bulk_save,
+    raw_single_saves,
+    runner_rate,
+    timed,
+)
+from generate import SOURCE, entities, history, shape  # noqa: E402
+from load import WRITER, Load, Server, lua_cycle, post_batches, wait_readable, wrk  # noqa: E402
+from report import rows, table  # noqa: E402
 
 from api import audit  # noqa: E402
-from api.service import Service  # noqa: E402
-from domain import fold_on, parse_store_url  # noqa: E402
+from api.service import NotCaughtUp, Service  # noqa: E402
+from domain import fold_on, parse_store_url, relation_key  # noqa: E402
 from events import EntityIn, EventIn  # noqa: E402
-from projections.db import Renamed  # noqa: E402
-from projections.projector import Projector  # noqa: E402
-from projections.schema import create_tables, drop_tables  # noqa: E402
+
+BATCH = 500
+MAX_BODY = 1024 * 1024
+DAYS = [date(1900, 1, 1), date(1950, 6, 30), date(1990, 12, 31), date(2020, 1, 1)]
+STARTED = time.monotonic()
 
 
-class Noted(DomainEvent):
-    payload: str
+def say(text: str) -> None:
+    elapsed = int(time.monotonic() - STARTED)
+    print(f"[{elapsed // 60:3d}:{elapsed % 60:02d}] {text}", flush=True)
 
 
-def rate(count: int, seconds: float) -> float:
-    return count / seconds if seconds else float("inf")
+def label(size: int) -> str:
+    for unit, suffix in ((1_000_000, "m"), (1_000, "k")):
+        if size % unit == 0:
+            return f"{size // unit}{suffix}"
+    return str(size)
 
 
-def raw_bulk(env: dict[str, str], count: int, batch: int) -> float:
-    app: Application[uuid.UUID] = Application(env={**env, "CREATE_TABLE": "y"})
+# Stores
+
+
+class Stores:
+    """Fresh stores for one size: SQLite files in a folder, or PostgreSQL schemas."""
+
+    def __init__(self, database_url: str | None, folder: Path, size: int, keep: bool):
+        self.base = database_url
+        self.folder = folder
+        self.name = label(size)
+        self.keep = keep
+        self.made: list[str] = []
+
+    @property
+    def kind(self) -> str:
+        return "postgresql" if self.base else "sqlite"
+
+    def fresh(self, role: str) -> str:
+        """The URL of a new, empty store for ``role`` ("app", "http", "raw")."""
+        if not self.base:
+            path = self.folder / f"{role}-{self.name}.db"
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{path}{suffix}").unlink(missing_ok=True)
+            self.made.append(str(path))
+            return f"sqlite:///{path}"
+        parts = urlsplit(self.base)
+        query = dict(parse_qsl(parts.query))
+        schema = f"{query.get('schema', 'bench')}_{self.name}" + ("" if role == "app" else f"_{role}")
+        self._admin(f"DROP SCHEMA IF EXISTS {schema} CASCADE", f"CREATE SCHEMA {schema}")
+        self.made.append(schema)
+        return urlunsplit(parts._replace(query=urlencode({**query, "schema": schema})))
+
+    def _admin(self, *statements: str) -> None:
+        import psycopg
+
+        assert self.base
+        url = parse_store_url(self.base)
+        with psycopg.connect(host=url.host, port=url.port, user=url.user, password=url.password or None,
+                             dbname=url.dbname, autocommit=True) as connection:
+            for statement in statements:
+                connection.execute(statement.encode())
+
+    def drop(self) -> None:
+        if self.keep:
+            if self.made:
+                say(f"kept: {', '.join(self.made)}")
+            return
+        for made in self.made:
+            if self.base:
+                self._admin(f"DROP SCHEMA IF EXISTS {made} CASCADE")
+            else:
+                for suffix in ("", "-wal", "-shm"):
+                    Path(f"{made}{suffix}").unlink(missing_ok=True)
+        self.made.clear()
+
+
+# The work of one size
+
+
+def validated(raw: list[dict[str, Any]]) -> list[EventIn]:
+    """The events as the service takes them, validated in order of their dates: each distinct date
+    is parsed once while it is in ``parse_date``'s cache, which is much faster than log order."""
+    sent: list[EventIn | None] = [None] * len(raw)
+    order = sorted(range(len(raw)), key=lambda i: raw[i]["occurred"])
+    started = time.monotonic()
+    for done, index in enumerate(order, start=1):
+        sent[index] = EventIn.model_validate(raw[index])
+        if done % 100_000 == 0:
+            say(f"    validated {done:,}/{len(raw):,} events ({time.monotonic() - started:.0f}s)")
+    return [e for e in sent if e is not None]
+
+
+@dataclass
+class Workload:
+    size: int
+    states: int
+    partners: int
+    entities: list[EntityIn]
+    sent: list[EventIn]
+    bodies: list[bytes]
+    reads: list[tuple[str, str, date]]
+    entity_reads: list[tuple[str, date]]
+    notes: list[dict[str, Any]]
+
+    @classmethod
+    def make(cls, size: int, seed: int, samples: int, singles: int) -> Workload:
+        plan = shape(size)
+        raw = list(history(size, seed))
+        sent = validated(raw)
+        bodies = []
+        for start in range(0, len(raw), BATCH):
+            body = json.dumps({"events": raw[start : start + BATCH]}).encode()
+            if len(body) >= MAX_BODY:
+                raise SystemExit(f"a batch of {BATCH} events is {len(body)} bytes, over the 1 MiB limit")
+            bodies.append(body)
+        rng = random.Random(seed + 1)
+        pairs = plan.pairs
+        reads = [(*rng.choice(pairs), rng.choice(DAYS)) for _ in range(samples)]
+        states = sorted({a for a, _, _ in reads})
+        entity_reads = [(rng.choice(states), day) for day in DAYS for _ in range(5)]
+        notes = [
+            {"type": "note.recorded", "subject": a, "counterpart": b, "occurred": day.isoformat(),
+             "summary": f"Benchmark note {number}", "attributes": {}, "sources": SOURCE}
+            for number, (a, b, day) in enumerate((*rng.choice(pairs), rng.choice(DAYS)) for _ in range(singles))
+        ]
+        return cls(size=len(sent), states=plan.states, partners=plan.partners,
+                   entities=[EntityIn.model_validate(e) for e in entities(plan.states)], sent=sent, bodies=bodies,
+                   reads=reads, entity_reads=entity_reads, notes=notes)
+
+
+@dataclass
+class Options:
+    folder: Path
+    database_url: str | None
+    seed: int
+    samples: int
+    singles: int
+    runner_sample: int
+    wrk_threads: int
+    wrk_connections: int
+    wrk_seconds: float
+    append_seconds: float
+    keep: bool
+
+
+@dataclass
+class Figures:
+    """Everything measured at one size (numbers, and dicts of numbers), and what failed."""
+
+    values: dict[str, Any] = field(default_factory=dict)
+    errors: dict[str, str] = field(default_factory=dict)
+
+    @contextmanager
+    def phase(self, name: str) -> Iterator[None]:
+        """Run a phase; a failure is reported and recorded, and the run goes on."""
+        started = time.monotonic()
+        try:
+            yield
+        except Exception as error:  # noqa: BLE001 - one broken phase must not lose the others
+            self.errors[name] = f"{type(error).__name__}: {error}"
+            say(f"  {name} FAILED: {self.errors[name]}")
+            traceback.print_exc(file=sys.stdout)
+        else:
+            say(f"  {name} done in {time.monotonic() - started:.1f}s")
+
+
+def register(service: Service, work: Workload) -> None:
+    for entity in work.entities:
+        service.register_entity(entity, WRITER)
+
+
+def until_current(service: Service) -> None:
+    """Wait, however long it takes, until the read model has reached the log's head."""
+    takes_timeout = "timeout" in inspect.signature(service.current).parameters
+    while True:
+        try:
+            if takes_timeout:
+                service.current(timeout=3600)
+            else:
+                service.current()
+            return
+        except NotCaughtUp:
+            continue
+
+
+def import_in_process(service: Service, work: Workload, figures: Figures) -> None:
+    report_every = max(1, len(work.sent) // BATCH // 5)
     started = time.perf_counter()
-    for start in range(0, count, batch):
-        app.save(*(Noted(originator_id=uuid.uuid4(), originator_version=1, timestamp=Noted.create_timestamp(),
-                         payload="x" * 200) for _ in range(min(batch, count - start))))
-    return rate(count, time.perf_counter() - started)
+    for number, start in enumerate(range(0, len(work.sent), BATCH), start=1):
+        service.import_many(work.sent[start : start + BATCH], WRITER)
+        if number % report_every == 0:
+            done = min(len(work.sent), start + BATCH)
+            say(f"    imported {done}/{len(work.sent)} ({rate(done, time.perf_counter() - started):,.0f} ev/s)")
+    took = time.perf_counter() - started
+    until_current(service)
+    readable = time.perf_counter() - started
+    figures.values.update(import_seconds=took, import_readable_seconds=readable,
+                          import_rate=rate(len(work.sent), took), import_readable_rate=rate(len(work.sent), readable))
 
 
-def timed(calls: list[Any]) -> dict[str, float]:
-    took = []
-    for call in calls:
-        started = time.perf_counter()
-        call()
-        took.append(time.perf_counter() - started)
-    took.sort()
-    return {"per_s": len(took) / sum(took), "p50_ms": 1000 * took[len(took) // 2],
-            "p99_ms": 1000 * took[int(len(took) * 0.99) - 1]}
+def in_process(url: str, work: Workload, options: Options, figures: Figures) -> None:
+    """Import, rebuild, verify and read, in this process, on a fresh store."""
+    v = figures.values
+    service = Service(url)
+    try:
+        with figures.phase("register entities (not timed)"):
+            register(service, work)
+        with figures.phase("bulk import in process"):
+            import_in_process(service, work, figures)
+            say(f"    {v['import_rate']:,.0f} ev/s; readable at {v['import_readable_rate']:,.0f} ev/s")
+        if "bulk import in process" in figures.errors:
+            return
+        with figures.phase("rebuild (replay)"):
+            started = time.perf_counter()
+            entries = audit.replay(service)
+            v.update(log_entries=entries, rebuild_rate=rate(entries, time.perf_counter() - started))
+            say(f"    {entries} entries at {v['rebuild_rate']:,.0f}/s")
+        with figures.phase("verify"):
+            started = time.perf_counter()
+            report = audit.verify(service)
+            v["verify_rate"] = rate(report.entries, time.perf_counter() - started)
+            if not report.ok:
+                raise RuntimeError(f"verify found: {report.findings[:3]}")
+            say(f"    {report.entries} entries at {v['verify_rate']:,.0f}/s")
+        with figures.phase("library runner, one transaction per event"):
+            v["runner_rate"], v["runner_entries"] = runner_rate(service.url, options.runner_sample)
+            say(f"    first {v['runner_entries']} entries at {v['runner_rate']:,.0f}/s")
+        with figures.phase("reads in process"):
+            reads_in_process(service, work, figures)
+    finally:
+        service.close()
 
 
-def hand_sql(path: str, pairs: list[tuple[str, str]], day: str) -> dict[str, float]:
-    """The limit: the interval rows of a relation on a day, one indexed query, no framework."""
-    connection = sqlite3.connect(path)
-    query = ("SELECT facet, item, value, event_id FROM rm_intervals WHERE relation = ? AND to_pos IS NULL"
-             " AND from_day <= ? AND (to_day IS NULL OR to_day > ?)")
-    result = timed([lambda a=a, b=b: connection.execute(query, ("/".join(sorted((a, b))), day, day)).fetchall()
-                    for a, b in pairs])
-    connection.close()
-    return result
+def naive_fold(service: Service, a: str, b: str, day: date) -> object:
+    """The baseline: load the relation's events from the log and fold them up to the day."""
+    return fold_on(service.app.relation(a, b).facts(), day)
 
 
-def http_rate(base: str, paths: list[str], workers: int = 8, seconds: float = 5.0) -> float:
-    done = [0] * workers
-    stop = time.perf_counter() + seconds
+def reads_in_process(service: Service, work: Workload, figures: Figures) -> None:
+    read, reads, v = service.read, work.reads, figures.values
+    entity_reads = work.entity_reads * 10
+    partners = [len(read.entity_relations(c, d, explain=False).relations) for c, d in work.entity_reads]
+    v["entity_partners"] = sum(partners) / len(partners)
+    timings: dict[str, list[Callable[[], object]]] = {
+        "state": [partial(read.relation_state, a, b, d, explain=False) for a, b, d in reads],
+        "state_explained": [partial(read.relation_state, a, b, d) for a, b, d in reads],
+        "state_service": [partial(service.relation_state, a, b, d, explain=False) for a, b, d in reads],
+        "naive_fold": [partial(naive_fold, service, a, b, d) for a, b, d in reads],
+        "entity": [partial(read.entity_relations, c, d, explain=False) for c, d in entity_reads],
+        "entity_explained": [partial(read.entity_relations, c, d) for c, d in entity_reads],
+    }
+    for name, calls in timings.items():
+        v[name] = timed(calls).as_dict()
+        say(f"    {name:18} p50 {v[name]['p50_ms']:8.3f} ms   p99 {v[name]['p99_ms']:8.3f} ms")
+    hand = HandSQL(service.url)
+    try:
+        v["hand_rows"] = hand.build()
+        hand_timings: dict[str, list[Callable[[], object]]] = {
+            "hand_sql": [partial(hand.relation, relation_key(a, b), d.isoformat()) for a, b, d in reads],
+            "hand_sql_entity": [partial(hand.entity, c, d.isoformat()) for c, d in entity_reads],
+        }
+        for name, calls in hand_timings.items():
+            v[name] = timed(calls).as_dict()
+            say(f"    {name:18} p50 {v[name]['p50_ms']:8.3f} ms   p99 {v[name]['p99_ms']:8.3f} ms")
+        hand.drop()
+    finally:
+        hand.close()
 
-    def client(index: int) -> None:
-        with httpx.Client(base_url=base, timeout=30) as http:
-            n = 0
-            while time.perf_counter() < stop:
-                assert http.get(paths[n % len(paths)]).status_code == 200
-                n += 1
-            done[index] = n
 
-    threads = [threading.Thread(target=client, args=(i,)) for i in range(workers)]
-    started = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return sum(done) / (time.perf_counter() - started)
+def reads_over_http(url: str, work: Workload, options: Options, figures: Figures) -> None:
+    v = figures.values
+    with Server(url, options.folder / "server.log") as server:
+
+        def get(paths: list[str], seconds: float | None = None) -> Load:
+            script = lua_cycle([("GET", p, None) for p in paths])
+            return wrk(server.base, script, options.folder, threads=options.wrk_threads,
+                       connections=options.wrk_connections, seconds=seconds or options.wrk_seconds)
+
+        state = [f"/v1/relations/{a}/{b}?on={d}&explain=false" for a, b, d in work.reads]
+        entity = [f"/v1/entities/{c}/relations?on={d}&explain=false" for c, d in work.entity_reads]
+        get(state, seconds=2)  # warm up
+        for name, paths in (
+            ("http_healthz", ["/healthz"]),
+            ("http_state", state),
+            ("http_state_explained", [p.removesuffix("&explain=false") for p in state]),
+            ("http_entity", entity),
+            ("http_entity_explained", [p.removesuffix("&explain=false") for p in entity]),
+        ):
+            result = get(paths)
+            v[name] = result.as_dict()
+            say(f"    {name:22} {result.per_s:9,.0f} req/s   p50 {result.p50_ms:7.2f} ms   p99 {result.p99_ms:7.2f} ms"
+                + (f"   FAILED {result.failed}" if result.failed else ""))
+        v["server_rss_mb"] = server.rss_mb()
+        say(f"    server RSS {v['server_rss_mb']:.0f} MB")
 
 
-def rss_kb(pid: int) -> int:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1])
-    return 0
+def writes_over_http(url: str, work: Workload, options: Options, figures: Figures) -> None:
+    v = figures.values
+    service = Service(url)
+    try:
+        register(service, work)
+    finally:
+        service.close()
+    with Server(url, options.folder / "server.log") as server:
+        report_every = max(1, len(work.bodies) // 5)
+
+        def progress(number: int) -> None:
+            if number % report_every == 0:
+                say(f"    posted {number}/{len(work.bodies)} batches")
+
+        took = post_batches(server, work.bodies, progress)
+        readable, ready = wait_readable(server)
+        v.update(http_import_seconds=took, http_import_rate=rate(work.size, took),
+                 http_import_readable_rate=rate(work.size, took + readable), http_import_position=ready.get("position"),
+                 http_import_rss_mb=server.rss_mb())
+        say(f"    {v['http_import_rate']:,.0f} ev/s; readable at {v['http_import_readable_rate']:,.0f} ev/s;"
+            f" server RSS {v['http_import_rss_mb']:.0f} MB")
+        script = lua_cycle([("POST", "/v1/events", json.dumps(note)) for note in work.notes],
+                           {"Content-Type": "application/json", "Authorization": "Bearer secret"})
+        appends = wrk(server.base, script, options.folder, threads=1, connections=2, seconds=options.append_seconds)
+        v["http_single_append"] = appends.as_dict()
+        say(f"    single appends {appends.per_s:,.0f}/s   p50 {appends.p50_ms:.2f} ms   p99 {appends.p99_ms:.2f} ms"
+            + (f"   FAILED {appends.failed}" if appends.failed else ""))
+
+
+def appends_in_process(url: str, work: Workload, figures: Figures) -> None:
+    service = Service(url)
+    try:
+        notes = [EventIn.model_validate(n) for n in work.notes]
+        figures.values["single_append"] = timed([partial(service.append, n, WRITER) for n in notes],
+                                                warmup=0).as_dict()
+    finally:
+        service.close()
+
+
+def raw_store(url: str, work: Workload, figures: Figures) -> None:
+    app = raw_application(parse_store_url(url))
+    try:
+        payloads = [e.model_dump_json() for e in work.sent]
+        figures.values["raw_bulk_save"] = raw_bulk_save(app, payloads, BATCH)
+        figures.values["raw_single_save"] = raw_single_saves(app, payloads[: len(work.notes)]).as_dict()
+        say(f"    bulk {figures.values['raw_bulk_save']:,.0f} ev/s;"
+            f" single {figures.values['raw_single_save']['per_s']:,.0f}/s")
+    finally:
+        app.close()
+
+
+def measure(size: int, options: Options) -> Figures:
+    figures = Figures()
+    stores = Stores(options.database_url, options.folder, size, options.keep)
+    say(f"{size:,} events: generating")
+    work = Workload.make(size, options.seed, options.samples, options.singles)
+    figures.values.update(events=work.size, states=work.states, partners=work.partners, store=stores.kind)
+    say(f"{work.size:,} events of {work.states} states ({work.partners} partners each), {len(work.bodies)} batches")
+    try:
+        with figures.phase("raw store: bulk and single saves"):
+            raw_store(stores.fresh("raw"), work, figures)
+        app_url = stores.fresh("app")
+        in_process(app_url, work, options, figures)
+        if "bulk import in process" not in figures.errors:
+            with figures.phase("reads over HTTP"):
+                reads_over_http(app_url, work, options, figures)
+        http_url = stores.fresh("http")
+        with figures.phase("writes over HTTP"):
+            writes_over_http(http_url, work, options, figures)
+        with figures.phase("single appends in process"):
+            appends_in_process(http_url, work, figures)
+    finally:
+        stores.drop()
+    return figures
+
+
+def git_commit() -> str:
+    done = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=False,
+                          cwd=Path(__file__).parent)
+    return done.stdout.strip()
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--states", type=int, default=150)
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0],
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="100000,1000000", help="event counts, comma-separated")
+    parser.add_argument("--database-url", help="a PostgreSQL URL (default: SQLite files in a temporary folder)")
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--database-url")
-    parser.add_argument("--output", default="bench/results.json")
+    parser.add_argument("--samples", type=int, default=1000, help="relation reads timed in process (and cycled by wrk)")
+    parser.add_argument("--singles", type=int, default=300, help="single appends timed in process and raw")
+    parser.add_argument("--runner-sample", type=int, default=20_000, help="log entries the library's runner projects")
+    parser.add_argument("--wrk-threads", type=int, default=2)
+    parser.add_argument("--wrk-connections", type=int, default=8)
+    parser.add_argument("--wrk-seconds", type=float, default=10.0)
+    parser.add_argument("--append-seconds", type=float, default=5.0, help="how long wrk sends single appends")
+    parser.add_argument("--output", type=Path, help="JSON file (default: bench/results-<store>.json)")
+    parser.add_argument("--keep", action="store_true", help="keep the stores (files or schemas) afterwards")
+    parser.add_argument("--show", type=Path, help="print the table of a JSON file written before, and stop")
     args = parser.parse_args()
-    folder = Path(tempfile.mkdtemp())
-    url = args.database_url or f"sqlite:///{folder / 'bench.db'}"
-    raw_url = args.database_url or f"sqlite:///{folder / 'raw.db'}"
-    sent = [EventIn.model_validate(e) for e in history(args.states, args.seed)]
-    figures: dict[str, Any] = {"events": len(sent), "store": url.split(":")[0]}
-
-    service = Service(url)
-    for entity in entities(args.states):
-        service.register_entity(EntityIn.model_validate(entity), "bench")
-    started = time.perf_counter()
-    for start in range(0, len(sent), 500):
-        service.import_many(sent[start : start + 500], "bench")
-    figures["bulk_import"] = rate(len(sent), time.perf_counter() - started)
-    figures["raw_bulk_save"] = raw_bulk(parse_store_url(raw_url).env(), len(sent), 500)
-
-    singles = [EventIn.model_validate({**e.model_dump(mode="json"), "type": "note.recorded", "attributes": {}})
-               for e in sent[:300]]
-    figures["single_append"] = timed([lambda e=e: service.append(e, "bench") for e in singles])["per_s"]
-    raw = Application(env={**parse_store_url(raw_url).env()})
-    figures["raw_single_save"] = timed([
-        lambda: raw.save(Noted(originator_id=uuid.uuid4(), originator_version=1,
-                               timestamp=Noted.create_timestamp(), payload="x")) for _ in range(300)
-    ])["per_s"]
-
-    head = service.projector.head()
-    started = time.perf_counter()
-    audit.replay(service)
-    figures["rebuild"] = rate(head, time.perf_counter() - started)
-    one_by_one = Renamed(service.db, "r1")
-    drop_tables(one_by_one)
-    create_tables(one_by_one)
-    projector, sample = Projector(service.app, one_by_one), min(head, 3000)
-    started = time.perf_counter()
-    for position in range(1, sample + 1):
-        projector.catch_up(position)
-    figures["one_transaction_per_event"] = rate(sample, time.perf_counter() - started)
-    drop_tables(one_by_one)
-    started = time.perf_counter()
-    assert audit.verify(service).ok
-    figures["verify"] = rate(head, time.perf_counter() - started)
-
-    rng = random.Random(1)
-    codes = [f"S{i:04d}" for i in range(args.states)]
-    pairs = [tuple(rng.sample(codes, 2)) for _ in range(500)]
-    day = date(1950, 1, 1)
-    figures["state_in_process"] = timed([lambda a=a, b=b: service.read.relation_state(a, b, day, explain=False)
-                                         for a, b in pairs])
-    figures["state_explained_in_process"] = timed([lambda a=a, b=b: service.read.relation_state(a, b, day)
-                                                   for a, b in pairs])
-    figures["entity_in_process"] = timed([lambda a=a: service.read.entity_relations(a, day, explain=False)
-                                          for a, _ in pairs[:100]])
-    figures["naive_fold"] = timed([lambda a=a, b=b: fold_on(service.app.relation(a, b).facts(), day)
-                                   for a, b in pairs])
-    if url.startswith("sqlite"):
-        figures["hand_sql"] = hand_sql(url[len("sqlite:///"):], pairs, day.isoformat())
-    service.close()
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    env = {**os.environ, "CHANCERY_DATABASE_URL": url}
-    server = subprocess.Popen([str(Path(sys.executable).parent / "chancery"), "serve", "--port", str(port)],
-                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
+    if args.show:
+        saved = json.loads(args.show.read_text())
+        print(table(rows({int(k): Figures(values=v) for k, v in saved["sizes"].items()}), saved["run"]))
+        return
+    sizes = sorted(int(s.replace("_", "")) for s in args.sizes.split(","))
+    folder = Path(tempfile.mkdtemp(prefix="chancery-bench-"))
+    options = Options(folder=folder, database_url=args.database_url, seed=args.seed, samples=args.samples,
+                      singles=args.singles, runner_sample=args.runner_sample, wrk_threads=args.wrk_threads,
+                      wrk_connections=args.wrk_connections, wrk_seconds=args.wrk_seconds,
+                      append_seconds=args.append_seconds, keep=args.keep)
+    store = "postgresql" if args.database_url else "sqlite"
+    output = args.output or Path(__file__).parent / f"results-{store}.json"
+    run = {"started": datetime.now(UTC).isoformat(timespec="seconds"), "commit": git_commit(), "store": store,
+           "sizes": sizes, "machine": f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}",
+           "wrk": f"-t{args.wrk_threads} -c{args.wrk_connections} -d{args.wrk_seconds:g}s", "seed": args.seed}
+    say(f"benchmark on {store}, sizes {', '.join(label(s) for s in sizes)}; scratch folder {folder}")
+    results: dict[int, Figures] = {}
     try:
-        for _ in range(100):
-            if server.poll() is not None:
-                raise SystemExit(f"chancery serve exited with {server.returncode}")
-            try:
-                if httpx.get(base + "/healthz").status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.1)
-        figures["http_healthz"] = http_rate(base, ["/healthz"])
-        figures["http_state"] = http_rate(base, [f"/v1/relations/{a}/{b}?on=1950-01-01&explain=false" for a, b in pairs])
-        figures["http_entity"] = http_rate(base, [f"/v1/entities/{a}/relations?on=1950-01-01&explain=false"
-                                                  for a, _ in pairs[:50]])
-        figures["server_rss_mb"] = rss_kb(server.pid) / 1024
+        for size in sizes:
+            results[size] = measure(size, options)
+            write(output, run, results)
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        if not args.keep:
+            shutil.rmtree(folder, ignore_errors=True)
+    print()
+    print(table(rows(results), run))
+    say(f"written {output}")
 
-    ratios = {
-        "bulk import / raw bulk save (target >= 0.5)": figures["bulk_import"] / figures["raw_bulk_save"],
-        "single append / raw single save": figures["single_append"] / figures["raw_single_save"],
-        "rebuild / one transaction per event (target >= 5)": figures["rebuild"] / figures["one_transaction_per_event"],
-        "HTTP state / healthz (target >= 0.5)": figures["http_state"] / figures["http_healthz"],
-        "HTTP entity relations / healthz (target >= 0.2)": figures["http_entity"] / figures["http_healthz"],
-        "in-process state / naive fold": figures["state_in_process"]["per_s"] / figures["naive_fold"]["per_s"],
+
+def write(output: Path, run: dict[str, Any], results: dict[int, Figures]) -> None:
+    data = {
+        "run": run,
+        "sizes": {str(size): {**f.values, "errors": f.errors} for size, f in results.items()},
+        "rows": [row.as_dict() for row in rows(results)],
     }
-    if "hand_sql" in figures:
-        ratios["in-process state time / hand SQL time (target <= 3)"] = (
-            figures["hand_sql"]["per_s"] / figures["state_in_process"]["per_s"])
-    figures["ratios"] = ratios
-    print(f"{figures['events']} events on {figures['store']}; server RSS {figures['server_rss_mb']:.0f} MB")
-    for name in ("bulk_import", "raw_bulk_save", "single_append", "raw_single_save", "rebuild",
-                 "one_transaction_per_event", "verify", "http_healthz", "http_state", "http_entity"):
-        print(f"  {name:28} {figures[name]:10.0f} /s")
-    for name in ("state_in_process", "state_explained_in_process", "entity_in_process", "naive_fold", "hand_sql"):
-        if name in figures:
-            f = figures[name]
-            print(f"  {name:28} {f['per_s']:10.0f} /s   p50 {f['p50_ms']:.3f} ms   p99 {f['p99_ms']:.3f} ms")
-    for name, value in ratios.items():
-        print(f"  {name:55} {value:6.2f}")
-    Path(args.output).write_text(json.dumps(figures, indent=2))
+    output.write_text(json.dumps(data, indent=2, default=str) + "\n")
 
 
 if __name__ == "__main__":
