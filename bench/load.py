@@ -188,7 +188,7 @@ def lua_cycle(requests: list[tuple[str, str, str | None]], headers: dict[str, st
         f"  {{{_lua_string(method)}, {_lua_string(path)}, {_lua_string(body) if body is not None else 'nil'}}}"
         for method, path, body in requests
     )
-    header_lines = "\n".join(f"wrk.headers[{_lua_string(k)}] = {_lua_string(v)}" for k, v in (headers or {}).items())
+    header_lines = "\n".join(f"wrk.headers[ {_lua_string(k)} ] = {_lua_string(v)}" for k, v in (headers or {}).items())
     return f"""{header_lines}
 local items = {{
 {items}
@@ -246,6 +246,6 @@ def wrk(base: str, script: str, folder: Path, *, threads: int, connections: int,
     command = [wrk_path(), f"-t{threads}", f"-c{connections}", f"-d{seconds:g}s", "--latency", "--timeout", "30s",
                "-s", str(path), base]
     done = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 120, check=False)
-    if done.returncode != 0:
+    if done.returncode != 0 or done.stderr.strip():  # a broken script is only reported on stderr
         raise RuntimeError(f"wrk failed ({done.returncode}): {done.stderr or done.stdout}")
     return parse_wrk(done.stdout, connections, threads, seconds)

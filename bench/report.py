@@ -115,7 +115,9 @@ def _size_rows(out: Builder, size: int, v: dict[str, Any]) -> None:
             _ratio(v.get("import_rate"), raw_bulk), ">= 0.5")
     out.add("  until readable (read model caught up)", size, per_s(v.get("import_readable_rate")), raw_text,
             _ratio(v.get("import_readable_rate"), raw_bulk), ">= 0.5")
-    out.add("bulk import over HTTP (POST batches of 500)", size, per_s(v.get("http_import_rate")), raw_text,
+    posted = v.get("http_import_events")
+    part = f" (first {posted:,})" if posted is not None and posted < v.get("events", posted) else ""
+    out.add(f"bulk import over HTTP (POST batches of 500){part}", size, per_s(v.get("http_import_rate")), raw_text,
             _ratio(v.get("http_import_rate"), raw_bulk), ">= 0.3")
     out.add("  until readable (/readyz)", size, per_s(v.get("http_import_readable_rate")), raw_text,
             _ratio(v.get("http_import_readable_rate"), raw_bulk), ">= 0.3")
@@ -180,7 +182,7 @@ def table(found: list[Row], run: dict[str, Any]) -> str:
             lines.append("")
             lines.append(f"— {row.size:,} events —" if row.size is not None
                          else f"— growth from {sizes[0]:,} to {sizes[-1]:,} events (largest / smallest) —")
-        ratio = "" if row.ratio is None else f"{row.ratio:.2f}"
+        ratio = "" if row.ratio is None else f"{row.ratio:.3g}"
         cells = (row.figure, row.chancery, row.baseline, ratio, row.target, row.verdict)
         lines.append("  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip())
     binding = [r for r in found if r.binding and r.met is not None]
