@@ -33,6 +33,7 @@ from domain import Chancery, StoreUrl
 RUNNER_NAME = "bench_runner"
 ROWS_TABLE = "bench_runner_rows"
 HAND_TABLE = "bench_hand"
+RUNNER_SECONDS = 3600.0
 
 
 @dataclass(frozen=True)
@@ -252,6 +253,8 @@ def _postgres_runner(env: dict[str, str], sample: int) -> tuple[float, int]:
         with runner:
             while (view.max_tracking_id(app.name) or 0) < target:
                 runner.run_forever(timeout=0.02)  # re-raises the runner's error, if it has one
+                if runner.is_interrupted.is_set() or time.perf_counter() - started > RUNNER_SECONDS:
+                    raise RuntimeError(f"the runner stopped short of entry {target}")
             took = time.perf_counter() - started
         view.drop()
     finally:
