@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import difflib
 import threading
-from collections.abc import Callable, Sequence
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 from uuid import UUID, uuid4, uuid5
 
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import DomainEvent
-from eventsourcing.persistence import IntegrityError
+from eventsourcing.persistence import IntegrityError, StoredEvent
+from eventsourcing.postgres import PostgresAggregateRecorder
+from eventsourcing.sqlite import SQLiteAggregateRecorder
 from eventsourcing.utils import get_topic
 
 from domain.errors import (
@@ -113,6 +117,48 @@ class Directory:
         return list(found.items())[:limit]
 
 
+class Relations:
+    """Relations this process has judged lately, kept as the store holds them.
+
+    Before each write the log is read past the last entry this cache accounts for, and any
+    relation another process has written since is dropped, so a write is judged against the
+    stored history; a write that races past that check fails on the store's version key and is
+    judged again. Bounded by the number of events held, least recently used first out.
+    """
+
+    def __init__(self, limit: int = 1_000_000):
+        self.limit = limit
+        self.held: OrderedDict[UUID, tuple[Relation, int]] = OrderedDict()
+        self.size = 0
+        self.seen = 0
+
+    def get(self, key: UUID) -> Relation | None:
+        found = self.held.get(key)
+        if found is None:
+            return None
+        self.held.move_to_end(key)
+        return found[0]
+
+    def put(self, relation: Relation) -> None:
+        """Keep ``relation`` as it is now (again, after a write changed it)."""
+        self.drop([relation.id])
+        self.held[relation.id] = (relation, relation.version)
+        self.size += relation.version
+        while self.size > self.limit:
+            _, (_, weight) = self.held.popitem(last=False)
+            self.size -= weight
+
+    def drop(self, keys: Iterable[UUID]) -> None:
+        for key in keys:
+            found = self.held.pop(key, None)
+            if found is not None:
+                self.size -= found[1]
+
+    def clear(self) -> None:
+        self.held.clear()
+        self.size = 0
+
+
 class Chancery(Application[UUID]):
     """The write side of Chancery over the store its settings name."""
 
@@ -121,6 +167,8 @@ class Chancery(Application[UUID]):
     def __init__(self, env: dict[str, str] | None = None) -> None:
         super().__init__(env)
         self.directory = Directory()
+        self.relations = Relations()
+        self._loaded: list[UUID] = []
 
     # Entities
 
@@ -218,13 +266,84 @@ class Chancery(Application[UUID]):
     # Relations
 
     def relation(self, a: str, b: str) -> Relation:
-        """The relation between two entity codes (empty if nothing was recorded yet)."""
+        """The relation between two entity codes, read from the store (empty if nothing was recorded yet)."""
         try:
             found = self.repository.get(relation_id(a, b), projector_func=project)
         except AggregateNotFoundError:
             return Relation.start(a, b)
         assert isinstance(found, Relation)
         return found
+
+    def _relations(self, pairs: Iterable[tuple[str, str]]) -> dict[str, Relation]:
+        """The relations a write judges against, by key: from the cache, the rest in one read."""
+        wanted = {relation_key(a, b): (a, b) for a, b in pairs}
+        found: dict[str, Relation] = {}
+        missing: dict[UUID, tuple[str, str]] = {}
+        for key, (a, b) in wanted.items():
+            cached = self.relations.get(relation_id(a, b))
+            if cached is None:
+                missing[relation_id(a, b)] = (a, b)
+            else:
+                found[key] = cached
+        stored = self._load(list(missing))
+        for key_id, (a, b) in missing.items():
+            relation = stored.get(key_id) or Relation.start(a, b)
+            self.relations.put(relation)
+            found[relation.key] = relation
+        self._loaded += [r.id for r in found.values()]
+        return found
+
+    def _load(self, ids: list[UUID]) -> dict[UUID, Relation]:
+        """Many relations from the store in one query (the repository reads one at a time)."""
+        if not ids:
+            return {}
+        recorder: Any = self.recorder
+        if isinstance(recorder, PostgresAggregateRecorder):
+            sql = (
+                f'SELECT originator_id, originator_version, topic, state FROM "{recorder.datastore.schema}".'
+                f'"{recorder.events_table_name}" WHERE originator_id = ANY(%s) ORDER BY originator_id, originator_version'
+            )
+            with recorder.datastore.get_connection() as connection, connection.cursor() as cursor:
+                cursor.execute(sql, (ids,))
+                rows = [(r["originator_id"], r["originator_version"], r["topic"], bytes(r["state"]))
+                        for r in cursor.fetchall()]
+        elif isinstance(recorder, SQLiteAggregateRecorder):
+            marks = ", ".join("?" for _ in ids)
+            sql = (
+                f"SELECT originator_id, originator_version, topic, state FROM {recorder.events_table_name}"
+                f" WHERE originator_id IN ({marks}) ORDER BY originator_id, originator_version"
+            )
+            with recorder.datastore.transaction(commit=False) as cursor:
+                cursor.execute(sql, [i.hex for i in ids])
+                rows = [(UUID(r[0]), r[1], r[2], r[3]) for r in cursor.fetchall()]
+        else:
+            rows = [(s.originator_id, s.originator_version, s.topic, s.state)
+                    for i in ids for s in recorder.select_events(i)]
+        found: dict[UUID, Relation] = {}
+        for originator, version, topic, state in rows:
+            event = self.mapper.to_domain_event(StoredEvent(originator, version, topic, state))
+            assert isinstance(event, DomainEvent)
+            relation = project(found.get(originator), [event])
+            assert relation is not None
+            found[originator] = relation
+        return found
+
+    def _sync(self) -> None:
+        """Drop cached relations that another process has written since this one last looked."""
+        cache = self.relations
+        head = self.recorder.max_notification_id() or 0
+        if head <= cache.seen:
+            return
+        if not cache.held or head - cache.seen > 10_000:
+            cache.clear()
+        else:
+            for notification in self.recorder.select_notifications(
+                start=cache.seen + 1, stop=head, limit=head - cache.seen
+            ):
+                cached = cache.held.get(UUID(str(notification.originator_id)))
+                if cached is not None and cached[0].version < notification.originator_version:
+                    cache.drop([cached[0].id])
+        cache.seen = head
 
     def append(
         self,
@@ -261,15 +380,18 @@ class Chancery(Application[UUID]):
         """
 
         def change() -> Change:
-            relations: dict[str, Relation] = {}
-            events: list[DomainEvent] = []
-            results: list[str] = []
+            parties: list[tuple[str, str]] = []
             for index, spec in enumerate(specs):
                 try:
-                    subject, counterpart = self._parties(spec)
+                    parties.append(self._parties(spec))
+                except ChanceryError as refusal:
+                    raise BatchRejected(index, refusal) from None
+            relations = self._relations(parties)
+            events: list[DomainEvent] = []
+            results: list[str] = []
+            for index, (spec, (subject, counterpart)) in enumerate(zip(specs, parties, strict=True)):
+                try:
                     key = relation_key(subject, counterpart)
-                    if key not in relations:
-                        relations[key] = self.relation(subject, counterpart)
                     event_id = event_ids[index] if event_ids is not None else uuid4()
                     results.append(str(event_id))
                     if event_id in relations[key].recorded:
@@ -318,7 +440,7 @@ class Chancery(Application[UUID]):
             subject, counterpart = self._parties(replacement)
             new_id = uuid4()
             same = relation_key(subject, counterpart) == original.key
-            target = original if same else self.relation(subject, counterpart)
+            target = original if same else self._relations([(subject, counterpart)])[relation_key(subject, counterpart)]
             original.retract(event_id, uuid4(), reason, by, replaced_by=new_id, judge=False)
             target.record(replacement, subject, counterpart, new_id, by)
             if not same:
@@ -343,7 +465,7 @@ class Chancery(Application[UUID]):
         return subject, counterpart
 
     def _relation_at(self, a: str, b: str, expected_version: int | None) -> Relation:
-        relation = self.relation(a, b)
+        relation = self._relations([(a, b)])[relation_key(a, b)]
         if expected_version is not None and expected_version != relation.version:
             raise VersionMismatch(relation.key, expected_version, relation.version)
         return relation
@@ -357,14 +479,17 @@ class Chancery(Application[UUID]):
         for _ in range(5):
             if request is not None and (served := self.find_request(request)) is not None:
                 return _replay(served, request)
-            events, results = change()
-            if not events:
-                return Written((), (), results, created=False)
-            if request is not None:
-                events.append(_request_record(request, results))
+            self._sync()
+            self._loaded = []
             try:
+                events, results = change()
+                if not events:
+                    return Written((), (), results, created=False)
+                if request is not None:
+                    events.append(_request_record(request, results))
                 recordings = self.save(*events)
             except IntegrityError:
+                self.relations.drop(self._loaded)
                 if request is not None and (served := self.find_request(request)) is not None:
                     return _replay(served, request)
                 if expected_version is not None:
@@ -372,7 +497,16 @@ class Chancery(Application[UUID]):
                 if isinstance(events[0], EntityRegistered):
                     raise
                 continue
+            except BaseException:
+                self.relations.drop(self._loaded)
+                raise
             positions = tuple(r.notification.id for r in recordings)
+            if positions and positions[0] == self.relations.seen + 1:
+                self.relations.seen = positions[-1]
+            for key in dict.fromkeys(self._loaded):
+                relation = self.relations.get(key)
+                if relation is not None:
+                    self.relations.put(relation)
             return Written(tuple(events), positions, results, request=request.id if request else None)
         raise Contended("the relation is being written by others too often; try again")
 

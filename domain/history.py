@@ -18,7 +18,7 @@ T = EventType
 K = TypeVar("K")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Fact:
     """A recorded, unretracted event of one relation, as the rules see it."""
 

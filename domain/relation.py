@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 from uuid import UUID, uuid5
 
@@ -41,15 +42,23 @@ def to_fact(event: FactRecorded) -> Fact:
 
 @dataclass
 class Relation:
-    """Everything recorded about one pair; ``version`` counts its stored events."""
+    """Everything recorded about one pair; ``version`` counts its stored events.
+
+    It keeps each recorded event as the rules see it (a :class:`Fact`), and the state after all
+    of them in valid-time order, so an event dated after every other one is judged against that
+    state alone; any other is judged with the whole history.
+    """
 
     id: UUID
     a: str
     b: str
     version: int = 0
-    recorded: dict[UUID, FactRecorded] = field(default_factory=dict)
-    retractions: dict[UUID, EventRetracted] = field(default_factory=dict)
+    recorded: dict[UUID, Fact] = field(default_factory=dict)
+    retractions: dict[UUID, UUID] = field(default_factory=dict)
+    """The retracted event's id, and the id of the retraction that withdrew it."""
     _new: list[DomainEvent] = field(default_factory=list)
+    _state: State | None = field(default_factory=State)
+    _last: tuple[date, int] | None = None
 
     @classmethod
     def start(cls, a: str, b: str) -> Relation:
@@ -61,7 +70,17 @@ class Relation:
         return f"{self.a}/{self.b}"
 
     def facts(self) -> list[Fact]:
-        return [to_fact(e) for i, e in self.recorded.items() if i not in self.retractions]
+        return [f for i, f in self.recorded.items() if i not in self.retractions]
+
+    def state(self) -> State:
+        """The state after every unretracted event, in valid-time order."""
+        if self._state is None:
+            ordered = history.in_valid_order(self.facts())
+            state = State()
+            for fact in ordered:
+                state = history.apply(state, fact, strict=False)
+            self._state, self._last = state, (ordered[-1].sort_key if ordered else None)
+        return self._state
 
     def record(self, spec: EventIn, subject: str, counterpart: str, event_id: UUID, by: str) -> FactRecorded:
         """Judge the new event against the whole history, then keep it."""
@@ -78,7 +97,15 @@ class Relation:
             sources=[s.model_dump() for s in spec.sources],
             recorded_by=by,
         )
-        self._judge([*self.facts(), to_fact(event)], to_fact(event), "recording")
+        fact = to_fact(event)
+        state = self.state()
+        if self._last is None or fact.sort_key > self._last:
+            try:
+                history.apply(state, fact, strict=True)
+            except RuleBroken as broken:
+                raise self._violation(broken, fact, "recording") from None
+        else:
+            self._judge([*self.facts(), fact], fact, "recording")
         self.mutate(event)
         return event
 
@@ -99,12 +126,10 @@ class Relation:
         if event_id not in self.recorded:
             raise EventNotFound(event_id)
         if event_id in self.retractions:
-            raise AlreadyRetracted(
-                f"event {event_id} was already retracted by {self.retractions[event_id].retraction_id}"
-            )
+            raise AlreadyRetracted(f"event {event_id} was already retracted by {self.retractions[event_id]}")
         if judge:
             remaining = [f for f in self.facts() if f.id != event_id]
-            self._judge(remaining, to_fact(self.recorded[event_id]), "retracting")
+            self._judge(remaining, self.recorded[event_id], "retracting")
         retraction = EventRetracted(
             originator_id=self.id,
             originator_version=self.version + 1,
@@ -120,13 +145,19 @@ class Relation:
 
     def judge_without(self, event_id: UUID) -> None:
         """Check that the history holds now that ``event_id`` is withdrawn."""
-        self._judge(self.facts(), to_fact(self.recorded[event_id]), "retracting")
+        self._judge(self.facts(), self.recorded[event_id], "retracting")
 
     def mutate(self, event: DomainEvent) -> None:
         if isinstance(event, FactRecorded):
-            self.recorded[event.event_id] = event
+            fact = to_fact(event)
+            self.recorded[event.event_id] = fact
+            if self._state is not None and (self._last is None or fact.sort_key > self._last):
+                self._state, self._last = history.apply(self._state, fact, strict=False), fact.sort_key
+            else:
+                self._state = None
         elif isinstance(event, EventRetracted):
-            self.retractions[event.event_id] = event
+            self.retractions[event.event_id] = event.retraction_id
+            self._state = None
         self.version = event.originator_version
         self._new.append(event)
 

@@ -42,12 +42,17 @@ def _no_nul(text: Any) -> Any:
     return text
 
 
+SAFE_INTEGER = 2**53 - 1
+
+
 def _plain_json(value: Any, path: str = "attributes") -> None:
     """Attributes are plain JSON: no NUL in text, no NaN or infinities."""
     if isinstance(value, str):
         _no_nul(value)
     elif isinstance(value, float) and not math.isfinite(value):
         raise ValueError(f"{path}: numbers must be finite")
+    elif isinstance(value, int) and abs(value) > SAFE_INTEGER:
+        raise ValueError(f"{path}: whole numbers must lie within ±{SAFE_INTEGER} (kept exactly in canonical JSON)")
     elif isinstance(value, dict):
         for key, item in value.items():
             _no_nul(key)

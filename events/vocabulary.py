@@ -35,7 +35,7 @@ class EventType(StrEnum):
 
     @property
     def facet(self) -> Facet:
-        return Facet(_FACET_PREFIX[self.value.split(".")[0]])
+        return _FACETS[self]
 
     @property
     def directed(self) -> bool:
@@ -55,6 +55,8 @@ _FACET_PREFIX = {
     "membership": "membership",
     "note": "note",
 }
+
+_FACETS: dict[EventType, Facet] = {kind: Facet(_FACET_PREFIX[kind.value.split(".")[0]]) for kind in EventType}
 
 REQUIRED_ATTRIBUTES: dict[EventType, tuple[str, ...]] = {
     EventType.MISSION_OPENED: ("level",),

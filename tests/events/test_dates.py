@@ -1,6 +1,9 @@
 from datetime import date
 
 import pytest
+from edtf import parse_edtf
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from events import InvalidDate, Precision, parse_date, parse_day
 
@@ -58,3 +61,26 @@ def test_a_state_query_day_must_be_a_plain_calendar_day():
     for text in ("2016", "2016-01", "2016-01-01?", "2016-02-31"):
         with pytest.raises(InvalidDate):
             parse_day(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.dates(min_value=date(1, 1, 1), max_value=date(9999, 12, 31)),
+    st.sampled_from([4, 7, 10]),
+    st.sampled_from(["", "?", "~", "%"]),
+)
+def test_windows_are_the_edtf_librarys_strict_bounds(day: date, length: int, mark: str) -> None:
+    text = day.isoformat()[:length] + mark
+    parsed = parse_edtf(text)
+    lower, upper = parsed.lower_strict(), parsed.upper_strict()
+    window = parse_date(text).window
+    assert (window.first, window.last) == (
+        date(lower.tm_year, lower.tm_mon, lower.tm_mday),
+        date(upper.tm_year, upper.tm_mon, upper.tm_mday),
+    )
+
+
+@pytest.mark.parametrize("text", ["2023-02-29", "2024-04-31", "2024-00", "2024-13-01", "2024-21", "0000", "\u0661\u0669\u0660\u0669"])
+def test_dates_the_calendar_lacks_are_refused(text: str) -> None:
+    with pytest.raises(InvalidDate):
+        parse_date(text)

@@ -38,6 +38,7 @@ def test_the_contract_example_is_accepted():
         ({"sources": [{"title": "t", "url": "ftp://x"}]}, ("sources", 0, "url")),
         ({"attributes": {"n": float("nan")}}, ("attributes",)),
         ({"attributes": {"deep": [{"x": float("inf")}]}}, ("attributes",)),
+        ({"attributes": {"count": 2**53}}, ("attributes",)),
         ({"type": "mission.opened"}, ("attributes",)),
         ({"type": "agreement.signed", "attributes": {"agreement": "mou-1"}}, ("attributes",)),
         ({"colour": "blue"}, ("colour",)),
