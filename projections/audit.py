@@ -8,6 +8,8 @@ characters; 64 ``0`` before the first entry) followed by the entry's canonical J
 from __future__ import annotations
 
 import hashlib
+import json
+import re
 from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
@@ -94,7 +96,32 @@ def _writer(event: DomainEvent) -> str:
 
 
 def canonical(entry: dict[str, Any]) -> str:
+    """RFC 8785 JSON. Without fractional numbers and with keys inside the Basic Multilingual Plane,
+    the standard library's sorted, compact, unescaped encoding is the same text, far faster.
+
+    Only an event's attributes and sources hold JSON as a client sent it; the rest of an entry is
+    ours: fixed ASCII keys, text and whole numbers.
+    """
+    data = entry.get("data", {})
+    if _plain(data.get("attributes")) and _plain(data.get("sources")):
+        return json.dumps(entry, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
     return rfc8785.dumps(entry).decode("utf-8")
+
+
+_OUTSIDE_PLAIN = re.compile("[\U00010000-\U0010ffff\ud800-\udfff]")
+
+
+def _plain(value: Any) -> bool:
+    """No floats, integers JSON keeps exactly, no surrogates, keys that sort alike in UTF-16."""
+    if isinstance(value, str):
+        return value.isascii() or _OUTSIDE_PLAIN.search(value) is None
+    if isinstance(value, dict):
+        return all(_plain(k) and _plain(v) for k, v in value.items()) if value else True
+    if isinstance(value, list):
+        return all(_plain(v) for v in value)
+    if isinstance(value, bool) or value is None:
+        return True
+    return isinstance(value, int) and abs(value) <= 2**53 - 1
 
 
 def link(previous: str, canonical_entry: str) -> str:

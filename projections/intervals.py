@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -77,17 +77,96 @@ def states_by_day(facts: Iterable[Fact]) -> Iterator[tuple[date, State]]:
 
 def intervals(facts: Iterable[Fact]) -> list[Held]:
     """Merge the days each fact held unchanged, from the state on each day it can change."""
-    open_: dict[tuple[str, str, str, str], Held] = {}
+    return _sweep(facts)[0]
+
+
+Identity = tuple[Any, ...]
+
+
+def _now(state: State) -> dict[Identity, tuple[str, str, dict[str, Any], Fact]]:
+    """What a state holds, by identity: a fact's item and value, and the event behind it."""
+    return {(facet, item, fact.id, *value.values()): (facet, item, value, fact) for facet, item, value, fact in items(state)}
+
+
+def _opened(held: tuple[str, str, dict[str, Any], Fact], day: date) -> Held:
+    facet, item, value, fact = held
+    return Held(facet, item, json.dumps(value, sort_keys=True), str(fact.id), fact.occurred.text, day, None)
+
+
+def _sweep(facts: Iterable[Fact]) -> tuple[list[Held], dict[Identity, int], State]:
+    """The intervals, where the still-open ones stand in that list, and the state after every fact."""
+    open_: dict[Identity, Held] = {}
     closed: list[Held] = []
+    state = State()
     for day, state in states_by_day(facts):
-        now = {}
-        for facet, item, value, fact in items(state):
-            held = Held(facet, item, json.dumps(value, sort_keys=True), str(fact.id), fact.occurred.text, day, None)
-            now[held.identity] = held
-        for identity in list(open_):
-            if identity not in now:
-                held = open_.pop(identity)
-                closed.append(Held(**{**held.__dict__, "end": day}))
+        now = _now(state)
+        for identity in [i for i in open_ if i not in now]:
+            closed.append(replace(open_.pop(identity), end=day))
         for identity, held in now.items():
-            open_.setdefault(identity, held)
-    return closed + list(open_.values())
+            if identity not in open_:
+                open_[identity] = _opened(held, day)
+    found = closed + list(open_.values())
+    return found, {identity: len(closed) + n for n, identity in enumerate(open_)}, state
+
+
+class Spans:
+    """One relation's intervals, kept as its facts arrive and go.
+
+    A fact that becomes certain after every other one only changes what holds from its last day
+    on: the rows still open are closed there or kept, and what it adds opens there. Any other
+    change recomputes the relation from its facts. Either way the result is ``intervals(facts)``.
+    """
+
+    def __init__(self, facts: Iterable[Fact]):
+        self.facts = {fact.id: fact for fact in facts}
+        self._recompute()
+
+    def add(self, fact: Fact) -> tuple[list[Held], list[Held]]:
+        """Record a fact; the intervals that ended or changed, and those that began."""
+        window = fact.occurred.window
+        if self.last is None or self.latest is None or (window.last > self.last and fact.sort_key > self.latest):
+            self.facts[fact.id] = fact
+            return self._extend(fact)
+        self.facts[fact.id] = fact
+        return self._changed()
+
+    def remove(self, fact_id: Any) -> tuple[list[Held], list[Held]]:
+        """Withdraw a fact; the intervals that ended or changed, and those that began."""
+        if self.facts.pop(fact_id, None) is None:
+            return [], []
+        return self._changed()
+
+    def _recompute(self) -> None:
+        self.held, self.open, self.state = _sweep(self.facts.values())
+        self.last: date | None = max((f.occurred.window.last for f in self.facts.values()), default=None)
+        self.latest: tuple[date, int] | None = max((f.sort_key for f in self.facts.values()), default=None)
+
+    def _extend(self, fact: Fact) -> tuple[list[Held], list[Held]]:
+        day = fact.occurred.window.last
+        self.state = apply(self.state, fact, strict=False)
+        self.last, self.latest = day, fact.sort_key
+        now = _now(self.state)
+        ended, began = [], []
+        for identity in [i for i in self.open if i not in now]:
+            index = self.open.pop(identity)
+            ended.append(self.held[index])
+            self.held[index] = replace(self.held[index], end=day)
+            began.append(self.held[index])
+        for identity, held in now.items():
+            if identity not in self.open:
+                self.open[identity] = len(self.held)
+                self.held.append(_opened(held, day))
+                began.append(self.held[-1])
+        return ended, began
+
+    def _changed(self) -> tuple[list[Held], list[Held]]:
+        before = {_key(h): h for h in self.held}
+        self._recompute()
+        after = {_key(h): h for h in self.held}
+        ended = [h for k, h in before.items() if after.get(k) != h]
+        began = [h for k, h in after.items() if before.get(k) != h]
+        return ended, began
+
+
+def _key(held: Held) -> tuple[str, str, str, str, date]:
+    return (held.facet, held.item, held.value, held.event_id, held.start)

@@ -14,19 +14,33 @@ from __future__ import annotations
 import json
 import os
 import threading
+from collections import OrderedDict
+from collections.abc import Callable, Iterator
+from datetime import date
 from typing import Any
-from uuid import UUID, uuid4
+from uuid import UUID
 
 from eventsourcing.domain import DomainEvent
 from eventsourcing.persistence import Notification
 
-from domain import AliasesAdded, Chancery, EntityRegistered, EventRetracted, Fact, FactRecorded, RequestRecorded
+from domain import (
+    AliasesAdded,
+    Chancery,
+    EntityRegistered,
+    EventRetracted,
+    Fact,
+    FactRecorded,
+    RequestRecorded,
+    to_fact,
+)
 from events import EventType, parse_date
 from projections.audit import GENESIS, canonical, entry_of, kind_of, link, timestamp
 from projections.db import Cursor, Database
-from projections.intervals import intervals
+from projections.intervals import Held, Spans
 
-BATCH = 500
+BATCH = 1000
+
+Key = tuple[str, str, str, str, date]
 LOCK_WAIT_SECONDS = 5.0
 
 
@@ -48,11 +62,42 @@ def writer_lock(db: Database) -> threading.RLock:
         return _FILE_LOCKS.setdefault(os.path.abspath(path), threading.RLock())
 
 
+class Relations:
+    """The intervals of the relations this projector wrote lately, and their current rows' ids.
+
+    They are what the tables hold as of ``position``; a projector that finds the tracking
+    position elsewhere (another process projected meanwhile) starts afresh. Bounded, least
+    recently used first out.
+    """
+
+    def __init__(self, limit: int = 50_000):
+        self.limit = limit
+        self.held: OrderedDict[str, tuple[Spans, dict[Key, str]]] = OrderedDict()
+        self.position = -1
+
+    def get(self, relation: str) -> tuple[Spans, dict[Key, str]] | None:
+        found = self.held.get(relation)
+        if found is not None:
+            self.held.move_to_end(relation)
+        return found
+
+    def put(self, relation: str, spans: Spans, rows: dict[Key, str]) -> None:
+        self.held[relation] = (spans, rows)
+        while len(self.held) > self.limit:
+            self.held.popitem(last=False)
+
+    def valid_at(self, position: int) -> None:
+        if position != self.position:
+            self.held.clear()
+        self.position = position
+
+
 class Projector:
     def __init__(self, app: Chancery, db: Database, lock: threading.RLock | None = None):
         self.app = app
         self.db = db
         self.lock = lock or threading.RLock()
+        self.relations = Relations()
 
     def tracking(self) -> int:
         """The store's id of the last entry applied."""
@@ -90,68 +135,150 @@ class Projector:
             position = _tracking(cursor)
             if position >= target:
                 return position
-            notifications = self.app.recorder.select_notifications(
-                start=position + 1, stop=target, limit=BATCH
-            )
+            notifications = self.app.recorder.select_notifications(start=position + 1, stop=target, limit=BATCH)
             ordinal, previous = _last_entry(cursor)
-            for notification in notifications:
+            self.relations.valid_at(position)
+            self.relations.position = -1  # until this batch commits
+            batch = Batch(cursor, [self._decoded(n) for n in notifications], self.relations)
+            for notification, event in zip(notifications, batch.events, strict=True):
                 ordinal += 1
-                previous = self._apply(cursor, notification, ordinal, previous)
+                previous = batch.apply(event, notification.id, ordinal, previous)
                 position = notification.id
+            batch.write()
             if not notifications:
                 position = target
             cursor.execute("UPDATE rm_tracking SET position = ? WHERE name = 'relations'", (position,))
-            return position
+        self.relations.position = position
+        return position
 
-    def _apply(self, cursor: Cursor, notification: Notification, position: int, previous: str) -> str:
-        """Apply one log entry at its ``position``; returns its chain hash."""
+    def _decoded(self, notification: Notification) -> DomainEvent:
         event = self.app.mapper.to_domain_event(notification)
         assert isinstance(event, DomainEvent)
+        return event
+
+
+class Batch:
+    """Log entries applied in memory, then written together: the relations they touch are read
+    at most once, each entry's interval changes are computed at its own position, and the rows
+    go in with a few statements."""
+
+    def __init__(self, cursor: Cursor, events: list[DomainEvent], relations: Relations):
+        self.cursor = cursor
+        self.events = events
+        self.relations = relations
+        self.new_events: list[tuple[Any, ...]] = []
+        self.withdrawn: list[tuple[Any, ...]] = []
+        self.closed: list[tuple[int, str]] = []
+        self.opened: list[tuple[Any, ...]] = []
+        self.logged: list[tuple[Any, ...]] = []
+        self.relation_of: dict[str, tuple[str, str, str]] = {}
+        self._load()
+
+    def _load(self) -> None:
+        """Bring every relation this batch touches into memory: facts and current interval rows."""
+        cursor, keys, retracted = self.cursor, set(), []
+        for event in self.events:
+            if isinstance(event, FactRecorded):
+                a, b = sorted((event.subject, event.counterpart))
+                keys.add(f"{a}/{b}")
+                self.relation_of[str(event.event_id)] = (f"{a}/{b}", a, b)
+            elif isinstance(event, EventRetracted) and str(event.event_id) not in self.relation_of:
+                retracted.append(str(event.event_id))
+        for chunk in _chunks(retracted):
+            cursor.execute(f"SELECT id, relation, a, b FROM rm_events WHERE id IN ({_marks(chunk)})", chunk)
+            for row in cursor.fetchall():
+                self.relation_of[row["id"]] = (row["relation"], row["a"], row["b"])
+                keys.add(row["relation"])
+        missing = sorted(key for key in keys if self.relations.get(key) is None)
+        facts: dict[str, list[Fact]] = {key: [] for key in missing}
+        rows: dict[str, dict[Key, str]] = {key: {} for key in missing}
+        for chunk in _chunks(missing):
+            cursor.execute(
+                "SELECT id, relation, type, subject, counterpart, occurred, attributes, version FROM rm_events"
+                f" WHERE relation IN ({_marks(chunk)}) AND retracted_pos IS NULL AND type <> 'note.recorded'",
+                chunk,
+            )
+            for row in cursor.fetchall():
+                facts[row["relation"]].append(_fact(row))
+            cursor.execute(
+                "SELECT id, relation, facet, item, value, event_id, from_day FROM rm_intervals"
+                f" WHERE relation IN ({_marks(chunk)}) AND to_pos IS NULL",
+                chunk,
+            )
+            for row in cursor.fetchall():
+                identity = (row["facet"], row["item"], row["value"], row["event_id"], date.fromisoformat(row["from_day"]))
+                rows[row["relation"]][identity] = row["id"]
+        for key in missing:
+            self.relations.put(key, Spans(facts[key]), rows[key])
+
+    def apply(self, event: DomainEvent, notification: int, position: int, previous: str) -> str:
+        """Apply one log entry at its ``position``; returns its chain hash."""
         at = timestamp(event.timestamp)
         if isinstance(event, FactRecorded):
-            self._recorded(cursor, event, position, at)
+            self._recorded(event, position, at)
         elif isinstance(event, EventRetracted):
-            self._retracted(cursor, event, position, at)
+            self._retracted(event, position, at)
         elif isinstance(event, EntityRegistered):
-            cursor.execute(
+            self.cursor.execute(
                 "INSERT INTO rm_entities (code, name, kind, aliases, position, recorded_at, recorded_by)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (event.code, event.name, event.kind, json.dumps(event.aliases), position, at, event.recorded_by),
             )
         elif isinstance(event, AliasesAdded):
-            cursor.execute("SELECT aliases FROM rm_entities WHERE code = ?", (event.code,))
-            row = cursor.fetchone()
+            self.cursor.execute("SELECT aliases FROM rm_entities WHERE code = ?", (event.code,))
+            row = self.cursor.fetchone()
             known = json.loads(row["aliases"]) if row else []
-            cursor.execute(
+            self.cursor.execute(
                 "UPDATE rm_entities SET aliases = ? WHERE code = ?", (json.dumps([*known, *event.aliases]), event.code)
             )
         elif isinstance(event, RequestRecorded):
-            cursor.execute("INSERT INTO rm_requests (id, position) VALUES (?, ?)", (str(event.originator_id), position))
+            self.cursor.execute(
+                "INSERT INTO rm_requests (id, position) VALUES (?, ?)", (str(event.originator_id), position)
+            )
         entry = canonical(entry_of(event, position))
         chained = link(previous, entry)
-        cursor.execute(
-            "INSERT INTO rm_log (position, notification, recorded_at, kind, entry, hash) VALUES (?, ?, ?, ?, ?, ?)",
-            (position, notification.id, at, kind_of(event), entry, chained),
-        )
+        self.logged.append((position, notification, at, kind_of(event), entry, chained))
         return chained
 
-    def _recorded(self, cursor: Cursor, event: FactRecorded, position: int, at: str) -> None:
-        a, b = sorted((event.subject, event.counterpart))
-        window = parse_date(event.occurred).window
-        cursor.execute(
-            "INSERT INTO rm_events (id, position, relation, a, b, version, type, subject, counterpart,"
-            " occurred, first_day, last_day, summary, attributes, sources, recorded_at, recorded_by)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                str(event.event_id), position, f"{a}/{b}", a, b, event.originator_version,
-                event.event_type.value, event.subject, event.counterpart, event.occurred,
-                window.first.isoformat(), window.last.isoformat(), event.summary,
-                json.dumps(event.attributes), json.dumps(event.sources), at, event.recorded_by,
-            ),
-        )
-        self._relation_changed(cursor, f"{a}/{b}", a, b, position)
+    def write(self) -> None:
+        """Rows in before the changes to them: an entry may close what an earlier one in the batch opened."""
+        cursor = self.cursor
+        if self.new_events:
+            cursor.executemany(
+                "INSERT INTO rm_events (id, position, relation, a, b, version, type, subject, counterpart,"
+                " occurred, first_day, last_day, summary, attributes, sources, recorded_at, recorded_by)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                self.new_events,
+            )
+        if self.withdrawn:
+            cursor.executemany("UPDATE rm_events SET retracted_pos = ?, retraction = ? WHERE id = ?", self.withdrawn)
+        if self.opened:
+            cursor.executemany(
+                "INSERT INTO rm_intervals (id, relation, a, b, facet, item, value, event_id, since,"
+                " from_day, to_day, from_pos) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                self.opened,
+            )
+        if self.closed:
+            cursor.executemany("UPDATE rm_intervals SET to_pos = ? WHERE id = ?", self.closed)
+        if self.logged:
+            cursor.executemany(
+                "INSERT INTO rm_log (position, notification, recorded_at, kind, entry, hash) VALUES (?, ?, ?, ?, ?, ?)",
+                self.logged,
+            )
 
-    def _retracted(self, cursor: Cursor, event: EventRetracted, position: int, at: str) -> None:
+    def _recorded(self, event: FactRecorded, position: int, at: str) -> None:
+        relation, a, b = self.relation_of[str(event.event_id)]
+        window = parse_date(event.occurred).window
+        self.new_events.append((
+            str(event.event_id), position, relation, a, b, event.originator_version,
+            event.event_type.value, event.subject, event.counterpart, event.occurred,
+            window.first.isoformat(), window.last.isoformat(), event.summary,
+            json.dumps(event.attributes), json.dumps(event.sources), at, event.recorded_by,
+        ))
+        if event.event_type is not EventType.NOTE_RECORDED:
+            self._changed(relation, a, b, position, lambda spans: spans.add(to_fact(event)))
+
+    def _retracted(self, event: EventRetracted, position: int, at: str) -> None:
         retraction = {
             "id": str(event.retraction_id),
             "position": position,
@@ -160,54 +287,44 @@ class Projector:
             "recorded_at": at,
             "recorded_by": event.recorded_by,
         }
-        cursor.execute(
-            "UPDATE rm_events SET retracted_pos = ?, retraction = ? WHERE id = ?",
-            (position, json.dumps(retraction), str(event.event_id)),
-        )
-        cursor.execute("SELECT relation, a, b FROM rm_events WHERE id = ?", (str(event.event_id),))
-        row = cursor.fetchone()
-        assert row is not None, f"retraction of an event the read model lacks: {event.event_id}"
-        self._relation_changed(cursor, row["relation"], row["a"], row["b"], position)
+        withdrawn = str(event.event_id)
+        assert withdrawn in self.relation_of, f"retraction of an event the read model lacks: {withdrawn}"
+        self.withdrawn.append((position, json.dumps(retraction), withdrawn))
+        relation, a, b = self.relation_of[withdrawn]
+        self._changed(relation, a, b, position, lambda spans: spans.remove(event.event_id))
 
-    def _relation_changed(self, cursor: Cursor, relation: str, a: str, b: str, position: int) -> None:
-        cursor.execute(
-            "SELECT id, type, subject, counterpart, occurred, attributes, version FROM rm_events"
-            " WHERE relation = ? AND retracted_pos IS NULL AND type <> 'note.recorded'",
-            (relation,),
-        )
-        facts = [_fact(row) for row in cursor.fetchall()]
-        cursor.execute(
-            "SELECT id, facet, item, value, event_id, from_day FROM rm_intervals"
-            " WHERE relation = ? AND to_pos IS NULL",
-            (relation,),
-        )
-        current = {
-            (r["facet"], r["item"], r["value"], r["event_id"], r["from_day"]): r["id"] for r in cursor.fetchall()
-        }
-        wanted = {(h.facet, h.item, h.value, h.event_id, h.start.isoformat()): h for h in intervals(facts)}
-        # A row whose end day changed is closed and replaced, so earlier knowledge stays answerable.
-        cursor.execute("SELECT id, to_day FROM rm_intervals WHERE relation = ? AND to_pos IS NULL", (relation,))
-        ends = {r["id"]: r["to_day"] for r in cursor.fetchall()}
-        keep = {
-            key
-            for key, row_id in current.items()
-            if key in wanted and ends[row_id] == _day(wanted[key].end)
-        }
-        stale = [(position, row_id) for key, row_id in current.items() if key not in keep]
-        if stale:
-            cursor.executemany("UPDATE rm_intervals SET to_pos = ? WHERE id = ?", stale)
-        fresh = [
-            (uuid4().hex, relation, a, b, h.facet, h.item, h.value, h.event_id, h.since,
-             h.start.isoformat(), _day(h.end), position)
-            for key, h in wanted.items()
-            if key not in keep
-        ]
-        if fresh:
-            cursor.executemany(
-                "INSERT INTO rm_intervals (id, relation, a, b, facet, item, value, event_id, since,"
-                " from_day, to_day, from_pos) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                fresh,
-            )
+    def _changed(
+        self, relation: str, a: str, b: str, position: int, change: Callable[[Spans], tuple[list[Held], list[Held]]]
+    ) -> None:
+        """Close the rows of ``relation`` that no longer hold as they were, open the new ones.
+
+        A row whose end day changed is closed and replaced, so earlier knowledge stays answerable.
+        """
+        found = self.relations.get(relation)
+        assert found is not None
+        spans, rows = found
+        ended, began = change(spans)
+        for held in ended:
+            self.closed.append((position, rows.pop(_key(held))))
+        for n, held in enumerate(sorted(began, key=_key)):
+            row_id = rows[_key(held)] = f"{position}.{n}"
+            self.opened.append((
+                row_id, relation, a, b, held.facet, held.item, held.value, held.event_id, held.since,
+                held.start.isoformat(), _day(held.end), position,
+            ))
+
+
+def _key(held: Held) -> Key:
+    return (held.facet, held.item, held.value, held.event_id, held.start)
+
+
+def _chunks(values: list[str], size: int = 500) -> Iterator[list[str]]:
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+def _marks(values: list[str]) -> str:
+    return ", ".join("?" for _ in values)
 
 
 def _last_entry(cursor: Cursor) -> tuple[int, str]:

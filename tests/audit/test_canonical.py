@@ -1,0 +1,42 @@
+"""The chain's canonical JSON is RFC 8785's, whichever way it is computed."""
+
+import rfc8785
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from projections.audit import canonical
+
+JSON = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-(2**60), 2**60)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text()
+    | st.sampled_from(["\U0001f30d", "\ue000", "\u2028", "\x7f", "\x1f", '"\\']),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text() | st.sampled_from(["\U0001f30d", "\ue000"]), inner, max_size=4),
+    max_leaves=20,
+)
+
+
+def entry(attributes: object, sources: object = ()) -> dict[str, object]:
+    return {"position": 1, "kind": "note.recorded", "data": {"id": "x", "attributes": attributes, "sources": sources}}
+
+
+@settings(max_examples=500)
+@given(JSON, JSON)
+def test_canonical_text_is_rfc_8785(attributes: object, source: object) -> None:
+    sent = entry(attributes, [source])
+    try:
+        expected = rfc8785.dumps(sent).decode("utf-8")
+    except rfc8785.CanonicalizationError:
+        return
+    assert canonical(sent) == expected
+
+
+def test_keys_sort_by_utf16_code_units() -> None:
+    # U+1F30D sorts before U+E000 in UTF-16 (a surrogate pair starts with 0xD83C), after it in code points.
+    assert '"attributes":{"\U0001f30d":2,"\ue000":1}' in canonical(entry({"\ue000": 1, "\U0001f30d": 2}))
+
+
+def test_fractions_take_the_standard_forms() -> None:
+    assert '"attributes":{"a":1,"b":1e+21,"c":0.1}' in canonical(entry({"a": 1.0, "b": 1e21, "c": 0.1}))
