@@ -136,6 +136,23 @@ class Stores:
             for statement in statements:
                 connection.execute(statement.encode())
 
+    def size_mb(self, url: str) -> float:
+        """How much disk a store takes: its file (and WAL), or its schema's tables with their indexes."""
+        store = parse_store_url(url)
+        if store.is_sqlite:
+            files = [Path(f"{store.path}{suffix}") for suffix in ("", "-wal")]
+            return sum(f.stat().st_size for f in files if f.exists()) / 2**20
+        import psycopg
+
+        with psycopg.connect(host=store.host, port=store.port, user=store.user, password=store.password or None,
+                             dbname=store.dbname) as connection:
+            row = connection.execute(
+                "SELECT COALESCE(SUM(pg_total_relation_size(c.oid)), 0) FROM pg_class c"
+                " JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = %s AND c.relkind = 'r'",
+                (store.schema,),
+            ).fetchone()
+        return float(row[0] if row else 0) / 2**20
+
     def drop(self) -> None:
         if self.keep:
             if self.made:
@@ -446,6 +463,8 @@ def measure(size: int, options: Options) -> Figures:
         app_url = stores.fresh("app")
         in_process(app_url, work, options, figures)
         if "bulk import in process" not in figures.errors:
+            figures.values["store_mb"] = stores.size_mb(app_url)
+            say(f"  the store takes {figures.values['store_mb']:,.0f} MB")
             with figures.phase("reads over HTTP"):
                 reads_over_http(app_url, work, options, figures)
         http_url = stores.fresh("http")

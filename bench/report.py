@@ -159,6 +159,8 @@ def _size_rows(out: Builder, size: int, v: dict[str, Any]) -> None:
     rss = v.get("server_rss_mb")
     out.add("server RSS after the read load (MB)", size, "n/a" if rss is None else f"{rss:.0f} MB", "", None,
             "<= 300", value=rss)
+    store = v.get("store_mb")
+    out.add("the store on disk, log and read model (MB)", size, "n/a" if store is None else f"{store:,.0f} MB", "", None)
     rss = v.get("http_import_rss_mb")
     out.add("server RSS after the HTTP import (MB)", size, "n/a" if rss is None else f"{rss:.0f} MB", "", None,
             "<= 300", binding=False, value=rss)
