@@ -182,3 +182,34 @@ def test_appending_a_known_event_id_again_records_nothing(app):
 def test_the_writer_is_recorded_on_each_event(app):
     written = app.append(sent("relations.established", "1912~"), "alice")
     assert written.events[0].recorded_by == "alice"
+
+
+def two_writers(tmp_path) -> tuple[Chancery, Chancery]:
+    env = {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": str(tmp_path / "shared.db")}
+    first, second = Chancery(env=env), Chancery(env=env)
+    for entity in ENTITIES:
+        first.register_entity(entity, "registrar")
+    return first, second
+
+
+def test_a_writer_judges_against_what_another_writer_recorded_since(tmp_path):
+    mine, theirs = two_writers(tmp_path)
+    mine.append(sent("relations.established", "1912"), "mine")  # mine now holds PAN/TWN in memory
+    theirs.append(sent("relations.severed", "2017-06-12"), "theirs")
+    mine.append(sent("relations.established", "2019"), "mine")  # valid only after their severance
+    with pytest.raises(StateRuleViolated):
+        mine.append(sent("relations.resumed", "2020"), "mine")
+    assert [f.type for f in sorted(mine.relation("PAN", "TWN").facts(), key=lambda f: f.seq)] == [
+        EventType.RELATIONS_ESTABLISHED,
+        EventType.RELATIONS_SEVERED,
+        EventType.RELATIONS_ESTABLISHED,
+    ]
+
+
+def test_a_refused_batch_leaves_nothing_half_judged_behind(app):
+    app.append(sent("relations.established", "1912"), "t")
+    with pytest.raises(BatchRejected):
+        app.append_many([sent("relations.severed", "2017"), sent("relations.resumed", "2018")], "t")
+    # the severance of the refused batch was never stored, so suspending stays possible
+    app.append(sent("relations.suspended", "2017"), "t")
+    assert app.relation("PAN", "TWN").version == 2
