@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from functools import partial
+from typing import Any, TypeVar
 from uuid import UUID
 
 from domain import Chancery, InvalidRelation, Keyed, StoreUrl, Written, parse_store_url
@@ -25,9 +27,12 @@ from projections import (
     open_database,
     timestamp,
 )
+from projections.models import Data
 from projections.projector import writer_lock
+from projections.queries import Behind, log_head
 
 READ_WAIT_SECONDS = 5.0
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -50,7 +55,7 @@ class Service:
         create_tables(self.db)
         self.writing = writer_lock(self.db)
         self.projector = Projector(self.app, self.db, self.writing)
-        self.read = ReadModel(self.db)
+        self.read = ReadModel(self.db, log_head(self.app))
 
     def close(self) -> None:
         self.db.close()
@@ -60,7 +65,11 @@ class Service:
 
     def current(self, timeout: float = READ_WAIT_SECONDS) -> None:
         """Bring the read model to the log's head as it is now (another process may be doing it)."""
-        head = self.projector.head()
+        head = self.read.lag()
+        if head is not None:
+            self._catch_up(head, timeout)
+
+    def _catch_up(self, head: int, timeout: float) -> None:
         try:
             self.projector.catch_up(head, timeout=timeout)
         except Busy as busy:
@@ -173,23 +182,43 @@ class Service:
         return first, second
 
     def relation_state(self, a: str, b: str, on: date, at: int | None = None, explain: bool = True) -> RelationState:
-        return self.read.relation_state(*self.pair(a, b), on, self._at(at), explain)
+        return RelationState.model_validate(self.relation_state_data(a, b, on, at, explain))
+
+    def relation_state_data(self, a: str, b: str, on: date, at: int | None = None, explain: bool = True) -> Data:
+        """The state as plain data, to answer with as it is."""
+        first, second = self.pair(a, b)
+        return self._answer(partial(self.read.relation_state_data, first, second, on, explain=explain), at)
 
     def entity_relations(self, name: str, on: date, at: int | None = None, explain: bool = True) -> EntityRelations:
-        return self.read.entity_relations(self.code(name), on, self._at(at), explain)
+        return EntityRelations.model_validate(self.entity_relations_data(name, on, at, explain))
+
+    def entity_relations_data(self, name: str, on: date, at: int | None = None, explain: bool = True) -> Data:
+        """Every relation of an entity as plain data, to answer with as it is."""
+        return self._answer(partial(self.read.entity_relations_data, self.code(name), on, explain=explain), at)
 
     def timeline(self, a: str, b: str, at: int | None = None) -> Timeline:
-        return self.read.timeline(*self.pair(a, b), self._at(at))
+        return self._answer(partial(self.read.timeline, *self.pair(a, b)), at)
 
     def changes(self, start: date, end: date, entity: str | None = None, at: int | None = None) -> Changes:
-        return self.read.changes(start, end, self.code(entity) if entity else None, self._at(at))
+        return self._answer(partial(self.read.changes, start, end, self.code(entity) if entity else None), at)
 
     def events(self, at: int | None = None, entity: str | None = None, **filters: Any) -> list[EventOut]:
-        return self.read.events(at=self._at(at), entity=self.code(entity) if entity else None, **filters)
+        return self._answer(partial(self.read.events, entity=self.code(entity) if entity else None, **filters), at)
 
     def event(self, event_id: UUID, at: int | None = None) -> EventOut:
-        return self.read.event(event_id, self._at(at))
+        return self._answer(partial(self.read.event, event_id), at)
 
-    def _at(self, at: int | None) -> int:
-        """Reads reflect every acknowledged write: with no position given, catch up first."""
-        return self.as_of() if at is None else at
+    def _answer(self, read: Callable[..., T], at: int | None) -> T:
+        """``read`` as known at ``at``; with none given, as known now, from a read model that has
+        applied every entry of the log as the read found it, so every acknowledged write."""
+        if at is not None:
+            return read(at=at)
+        deadline = time.monotonic() + READ_WAIT_SECONDS
+        while True:
+            try:
+                return read(at=NOW, fresh=True)
+            except Behind as behind:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise NotCaughtUp(f"the read model did not reach the log's head within {READ_WAIT_SECONDS:g} s") from None
+                self._catch_up(behind.head, left)

@@ -9,6 +9,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from events import DiplomaticStatus, EntityKind, EventType, MembershipStatus, Source
 
+Data = dict[str, Any]  # an answer as plain JSON-ready data, keyed and ordered as its model serialises
+
 
 class Out(BaseModel):
     model_config = ConfigDict(frozen=True)

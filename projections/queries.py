@@ -1,7 +1,12 @@
 """The read side: indexed look-ups in the interval tables, never a fold of the log per request.
 
 Every query takes ``at``: a log position. With it, the answer uses only what had been recorded
-by then (record time); ``on`` and the day arguments are valid time.
+by then (record time); ``on`` and the day arguments are valid time. A read as known now with
+``fresh`` checks, in its own snapshot, that the model has applied the whole log, else raises
+``Behind``: so a reader sees every write acknowledged before it began, at the cost of one query.
+
+States are built as plain data, named and ordered as their models serialise (``Data``): an answer
+read from our own rows can be sent as it is, and the models are validated from the same data.
 """
 
 from __future__ import annotations
@@ -10,30 +15,28 @@ import json
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date, timedelta
+from operator import itemgetter
 from typing import Any
 from uuid import UUID
 
-from domain import EventNotFound, relation_key
+from eventsourcing.postgres import PostgresApplicationRecorder
+from eventsourcing.sqlite import SQLiteApplicationRecorder
+
+from domain import Chancery, EventNotFound, relation_key
 from events import DiplomaticStatus, EventType
 from projections.audit import GENESIS
 from projections.db import Cursor, Database
 from projections.models import (
-    Agreement,
     AuditEntry,
     Changes,
+    Data,
     Digest,
-    Diplomatic,
     EntityOut,
     EntityRef,
     EntityRelations,
     EventOut,
     Interval,
     LogEntry,
-    Membership,
-    Mission,
-    Pending,
-    Recognition,
-    RecognitionHeld,
     RelationChange,
     RelationState,
     RetractionOut,
@@ -43,6 +46,35 @@ from projections.models import (
 
 NOW = 2**62  # a position past every entry: "as known now"
 MAX_POSITION = 2**63 - 1  # the largest position either store can compare with
+
+# Where a state lists each facet's facts, and the fields of their values in the order the
+# models serialise them.
+FACETS = {
+    "recognition": ("held", ("recognizer", "recognized")),
+    "mission": ("missions", ("sender", "host", "level")),
+    "agreement": ("agreements", ("agreement", "kind", "title")),
+    "membership": ("memberships", ("member", "body", "status", "role")),
+}
+RETRACTION_FIELDS = ("id", "position", "reason", "replaced_by", "recorded_at", "recorded_by")
+
+
+class Behind(Exception):
+    """The read model had not applied the log's newest entry when the read began."""
+
+    def __init__(self, head: int):
+        super().__init__(f"the read model has not applied the log's entry {head} yet")
+        self.head = head
+
+
+def log_head(app: Chancery) -> str:
+    """SQL for the store's id of the log's newest entry, from the library's table beside ours."""
+    recorder = app.recorder
+    if isinstance(recorder, PostgresApplicationRecorder):
+        table = f'"{recorder.datastore.schema}"."{recorder.events_table_name}"'
+        return f"SELECT MAX(notification_id) FROM {table}"
+    if isinstance(recorder, SQLiteApplicationRecorder):
+        return f"SELECT MAX(rowid) FROM {recorder.events_table_name}"
+    raise TypeError(f"no log table known for {type(recorder).__name__}")
 
 
 def _visible(alias: str = "") -> str:
@@ -59,8 +91,15 @@ def _held_on(at: int, day: str) -> tuple[str, tuple[Any, ...]]:
 
 
 class ReadModel:
-    def __init__(self, db: Database):
+    def __init__(self, db: Database, head: str | None = None):
+        """``head``: the SQL of ``log_head``, for reads that check they are ``fresh``."""
         self.db = db
+        self.newest = (
+            "SELECT (SELECT MAX(position) FROM rm_log) AS position,"
+            " (SELECT position FROM rm_tracking WHERE name = 'relations') AS tracked,"
+            f" ({head or 'SELECT NULL'}) AS head"
+        )
+        self.names: dict[str, str] = {}  # an entity's name never changes once registered
 
     # Record time
 
@@ -68,6 +107,12 @@ class ReadModel:
         """The newest position applied: 1, 2, 3… in log order, with no gaps."""
         with self.db.read() as cursor:
             return self._at(cursor, NOW)
+
+    def lag(self) -> int | None:
+        """The store's id of the log's newest entry if the model has not applied it, else None."""
+        with self.db.read() as cursor:
+            _, tracked, head = self._newest(cursor)
+        return head if head is not None and head > tracked else None
 
     def position_of(self, notification: int) -> int | None:
         """The position of the entry the store numbered ``notification``."""
@@ -123,8 +168,9 @@ class ReadModel:
 
     # Events
 
-    def event(self, event_id: UUID, at: int = NOW) -> EventOut:
+    def event(self, event_id: UUID, at: int = NOW, *, fresh: bool = False) -> EventOut:
         with self.db.read() as cursor:
+            self._at(cursor, at, fresh)
             cursor.execute("SELECT * FROM rm_events WHERE id = ? AND position <= ?", (str(event_id), at))
             row = cursor.fetchone()
         if row is None:
@@ -149,6 +195,7 @@ class ReadModel:
         occurred_from: date | None = None,
         occurred_to: date | None = None,
         at: int = NOW,
+        fresh: bool = False,
     ) -> list[EventOut]:
         """The log of relation events in position order, filtered; retracted ones stay, marked."""
         where = ["position > ?", "position <= ?"]
@@ -167,6 +214,7 @@ class ReadModel:
             params.append(occurred_to.isoformat())
         sql = f"SELECT * FROM rm_events WHERE {' AND '.join(where)} ORDER BY position LIMIT ?"
         with self.db.read() as cursor:
+            self._at(cursor, at, fresh)
             cursor.execute(sql, (*params, limit))
             return [_event(row, at) for row in cursor.fetchall()]
 
@@ -197,29 +245,39 @@ class ReadModel:
 
     # State on a day
 
-    def relation_state(self, a: str, b: str, on: date, at: int = NOW, explain: bool = True) -> RelationState:
+    def relation_state(
+        self, a: str, b: str, on: date, at: int = NOW, explain: bool = True, *, fresh: bool = False
+    ) -> RelationState:
+        return RelationState.model_validate(self.relation_state_data(a, b, on, at, explain, fresh=fresh))
+
+    def relation_state_data(
+        self, a: str, b: str, on: date, at: int = NOW, explain: bool = True, *, fresh: bool = False
+    ) -> Data:
+        """The state of ``a`` and ``b`` on ``on`` as a ``RelationState`` serialises."""
         key = relation_key(a, b)
         with self.db.read() as cursor:
-            states = self._states(cursor, "relation = ?", [key], on, at, focus=a, include=[key], explain=explain)
-        return states[0]
+            position = self._at(cursor, at, fresh)
+            versions = self._versions(cursor, [key], at)
+            return self._states(cursor, "relation = ?", [key], on, at, position, versions, focus=a, explain=explain)[0]
 
-    def entity_relations(self, code: str, on: date, at: int = NOW, explain: bool = True) -> EntityRelations:
-        """Every relation of ``code`` with anything recorded on or before ``on``."""
+    def entity_relations(
+        self, code: str, on: date, at: int = NOW, explain: bool = True, *, fresh: bool = False
+    ) -> EntityRelations:
+        return EntityRelations.model_validate(self.entity_relations_data(code, on, at, explain, fresh=fresh))
+
+    def entity_relations_data(
+        self, code: str, on: date, at: int = NOW, explain: bool = True, *, fresh: bool = False
+    ) -> Data:
+        """Every relation of ``code`` with anything recorded on or before ``on``, as ``EntityRelations``
+        serialises."""
         with self.db.read() as cursor:
-            cursor.execute(
-                f"SELECT DISTINCT relation FROM rm_events WHERE (a = ? OR b = ?) AND first_day <= ?"
-                f" AND {_visible()}",
-                (code, code, on.isoformat(), at, at),
-            )
-            keys = sorted(row["relation"] for row in cursor.fetchall())
+            position = self._at(cursor, at, fresh)
+            versions = self._versions_of(cursor, code, on, at)
             states = self._states(
-                cursor, "(a = ? OR b = ?)", [code, code], on, at, focus=code, include=keys, explain=explain
+                cursor, "(a = ? OR b = ?)", [code, code], on, at, position, versions, focus=code, explain=explain
             )
             names = self._names(cursor, [code])
-            position = self._at(cursor, at)
-        return EntityRelations(
-            entity=EntityRef(code=code, name=names.get(code, code)), on=on, as_of_position=position, relations=states
-        )
+        return {"entity": _ref(code, names), "on": on, "as_of_position": position, "relations": states}
 
     def _states(
         self,
@@ -228,45 +286,49 @@ class ReadModel:
         params: list[Any],
         on: date,
         at: int,
+        position: int,
+        versions: dict[str, int],
         *,
         focus: str,
-        include: list[str],
         explain: bool = True,
-    ) -> list[RelationState]:
-        """The states of the ``include``d relations; with ``explain``, the events behind each."""
+    ) -> list[Data]:
+        """The states of the relations in ``versions``, in their order; with ``explain``, the events behind each."""
         day = on.isoformat()
         holding, bounds = _held_on(at, day)
-        cursor.execute(f"SELECT * FROM rm_intervals WHERE {where} AND {holding}", (*params, *bounds))
+        cursor.execute(
+            f"SELECT relation, facet, item, value, event_id, since FROM rm_intervals WHERE {where} AND {holding}",
+            (*params, *bounds),
+        )
         held: dict[str, list[Any]] = defaultdict(list)
         for row in cursor.fetchall():
             held[row["relation"]].append(row)
         cursor.execute(
-            f"SELECT * FROM rm_events WHERE {where} AND first_day <= ? AND last_day > ? AND {_visible()}"
-            " ORDER BY first_day, position",
+            f"SELECT relation, id, type, occurred, summary FROM rm_events"
+            f" WHERE {where} AND first_day <= ? AND last_day > ? AND {_visible()} ORDER BY first_day, position",
             (*params, day, day, at, at),
         )
         pending: dict[str, list[Any]] = defaultdict(list)
         for row in cursor.fetchall():
             pending[row["relation"]].append(row)
-        evidence_ids = sorted({row["event_id"] for rows in held.values() for row in rows}) if explain else []
-        evidence = {e.id: e for e in self._events_by_id(cursor, evidence_ids, at)}
-        versions = self._versions(cursor, include, at)
-        position = self._at(cursor, at)
-        names = self._names(cursor, [c for key in include for c in key.split("/")])
+        evidence: dict[str, list[Data]] = defaultdict(list)
+        if explain:
+            cited = sorted({row["event_id"] for rows in held.values() for row in rows})
+            for row in self._events_by_id(cursor, cited):
+                evidence[row["relation"]].append(_event_data(row, at))
+        names = self._names(cursor, [code for key in versions for code in key.split("/")])
         states = []
-        for key in include:
+        for key, version in versions.items():
             first, second = key.split("/")
             a, b = (first, second) if focus != second else (second, first)
-            states.append(
-                _state(a, b, names, on, position, versions.get(key, 0), held[key], pending[key], evidence)
-            )
+            states.append(_state(a, b, names, on, position, version, held[key], pending[key], evidence[key]))
         return states
 
     # Timelines and changes
 
-    def timeline(self, a: str, b: str, at: int = NOW) -> Timeline:
+    def timeline(self, a: str, b: str, at: int = NOW, *, fresh: bool = False) -> Timeline:
         key = relation_key(a, b)
         with self.db.read() as cursor:
+            position = self._at(cursor, at, fresh)
             cursor.execute(
                 f"SELECT * FROM rm_events WHERE relation = ? AND {_visible()} ORDER BY first_day, position",
                 (key, at, at),
@@ -279,8 +341,7 @@ class ReadModel:
             )
             rows = cursor.fetchall()
             names = self._names(cursor, [a, b])
-            version = self._versions(cursor, [key], at).get(key, 0)
-            position = self._at(cursor, at)
+            version = self._versions(cursor, [key], at)[key]
         return Timeline(
             a=EntityRef(code=a, name=names.get(a, a)),
             b=EntityRef(code=b, name=names.get(b, b)),
@@ -290,7 +351,9 @@ class ReadModel:
             intervals=[_interval(row) for row in rows],
         )
 
-    def changes(self, start: date, end: date, entity: str | None = None, at: int = NOW) -> Changes:
+    def changes(
+        self, start: date, end: date, entity: str | None = None, at: int = NOW, *, fresh: bool = False
+    ) -> Changes:
         """Events that took effect after the end of ``start`` and by the end of ``end``."""
         where = ["last_day > ?", "last_day <= ?", _visible()]
         params: list[Any] = [start.isoformat(), end.isoformat(), at, at]
@@ -298,6 +361,7 @@ class ReadModel:
             where.append("(a = ? OR b = ?)")
             params += [entity, entity]
         with self.db.read() as cursor:
+            position = self._at(cursor, at, fresh)
             cursor.execute(
                 f"SELECT * FROM rm_events WHERE {' AND '.join(where)} ORDER BY last_day, first_day, position",
                 params,
@@ -306,10 +370,15 @@ class ReadModel:
             touched = sorted({relation_key(e.subject, e.counterpart) for e in events})
             among = f"relation IN ({', '.join('?' for _ in touched)})" if touched else "1 = 0"
             focus = entity or ""
-            before = {f"{s.a.code}/{s.b.code}": s for s in self._states(cursor, among, touched, start, at, focus=focus, include=touched)}
-            after = {f"{s.a.code}/{s.b.code}": s for s in self._states(cursor, among, touched, end, at, focus=focus, include=touched)}
+            versions = self._versions(cursor, touched, at)
+            before, after = (
+                {
+                    relation_key(s["a"]["code"], s["b"]["code"]): RelationState.model_validate(s)
+                    for s in self._states(cursor, among, touched, day, at, position, versions, focus=focus)
+                }
+                for day in (start, end)
+            )
             names = self._names(cursor, [c for key in touched for c in key.split("/")] + ([entity] if entity else []))
-            position = self._at(cursor, at)
         relations = []
         for key in touched:
             a, b = key.split("/")
@@ -319,8 +388,8 @@ class ReadModel:
                 RelationChange(
                     a=EntityRef(code=a, name=names.get(a, a)),
                     b=EntityRef(code=b, name=names.get(b, b)),
-                    before=before[f"{a}/{b}"],
-                    after=after[f"{a}/{b}"],
+                    before=before[key],
+                    after=after[key],
                     events=[e.id for e in events if relation_key(e.subject, e.counterpart) == key],
                 )
             )
@@ -335,24 +404,36 @@ class ReadModel:
 
     # Helpers
 
-    def _at(self, cursor: Cursor, at: int) -> int:
+    def _newest(self, cursor: Cursor) -> tuple[int, int, int | None]:
+        """The newest position applied, the store's id of the last entry applied, and of the log's head."""
+        cursor.execute(self.newest)
+        row = cursor.fetchone()
+        assert row is not None
+        head = row["head"]
+        return int(row["position"] or 0), int(row["tracked"] or 0), None if head is None else int(head)
+
+    def _at(self, cursor: Cursor, at: int, fresh: bool = False) -> int:
+        """The position an answer is given at: ``at``, or the newest applied, which with ``fresh``
+        must be the log's head."""
         if at != NOW:
             return at
-        cursor.execute("SELECT MAX(position) AS p FROM rm_log")
-        row = cursor.fetchone()
-        return int(row["p"]) if row and row["p"] is not None else 0
+        position, tracked, head = self._newest(cursor)
+        if fresh and head is not None and head > tracked:
+            raise Behind(head)
+        return position
 
-    def _events_by_id(self, cursor: Cursor, ids: list[str], at: int) -> list[EventOut]:
+    def _events_by_id(self, cursor: Cursor, ids: list[str]) -> list[Any]:
         if not ids:
             return []
         cursor.execute(
             f"SELECT * FROM rm_events WHERE id IN ({', '.join('?' for _ in ids)}) ORDER BY first_day, position",
             ids,
         )
-        return [_event(row, at) for row in cursor.fetchall()]
+        return cursor.fetchall()
 
     def _versions(self, cursor: Cursor, keys: list[str], at: int = NOW) -> dict[str, int]:
-        """Each relation's version as of ``at``: its events and retractions recorded by then."""
+        """Each relation's version as of ``at``, in the order of ``keys``: its events and
+        retractions recorded by then."""
         if not keys:
             return {}
         marks = ", ".join("?" for _ in keys)
@@ -362,16 +443,34 @@ class ReadModel:
             f" FROM rm_events WHERE relation IN ({marks}) GROUP BY relation",
             (at, at, *keys),
         )
-        return {row["relation"]: int(row["version"]) for row in cursor.fetchall()}
+        found = {row["relation"]: int(row["version"]) for row in cursor.fetchall()}
+        return {key: found.get(key, 0) for key in keys}
+
+    def _versions_of(self, cursor: Cursor, code: str, on: date, at: int) -> dict[str, int]:
+        """The versions of the relations of ``code`` with a visible event on or before ``on``, by key."""
+        cursor.execute(
+            "SELECT relation, SUM(CASE WHEN position <= ? THEN 1 ELSE 0 END)"
+            " + SUM(CASE WHEN retracted_pos <= ? THEN 1 ELSE 0 END) AS version,"
+            f" MAX(CASE WHEN first_day <= ? AND {_visible()} THEN 1 ELSE 0 END) AS shown"
+            " FROM rm_events WHERE a = ? OR b = ? GROUP BY relation",
+            (at, at, on.isoformat(), at, at, code, code),
+        )
+        return {row["relation"]: int(row["version"]) for row in sorted(cursor.fetchall(), key=itemgetter("relation"))
+                if row["shown"]}
 
     def _names(self, cursor: Cursor, codes: list[str]) -> dict[str, str]:
-        unique = sorted(set(codes))
-        if not unique:
-            return {}
-        cursor.execute(
-            f"SELECT code, name FROM rm_entities WHERE code IN ({', '.join('?' for _ in unique)})", unique
-        )
-        return {row["code"]: row["name"] for row in cursor.fetchall()}
+        """Entity names by code, read once each (they never change)."""
+        missing = sorted(set(codes) - self.names.keys())
+        if missing:
+            cursor.execute(
+                f"SELECT code, name FROM rm_entities WHERE code IN ({', '.join('?' for _ in missing)})", missing
+            )
+            self.names.update({row["code"]: row["name"] for row in cursor.fetchall()})
+        return self.names
+
+
+def _ref(code: str, names: dict[str, str]) -> Data:
+    return {"code": code, "name": names.get(code, code)}
 
 
 def _state(
@@ -379,50 +478,68 @@ def _state(
     b: str,
     names: dict[str, str],
     on: date,
-    at: int,
+    position: int,
     version: int,
     held: list[Any],
     pending: list[Any],
-    evidence: dict[str, EventOut],
-) -> RelationState:
-    diplomatic = Diplomatic(status=DiplomaticStatus.NONE, since=None, event=None)
-    recognitions: list[RecognitionHeld] = []
-    missions: list[Mission] = []
-    agreements: list[Agreement] = []
-    memberships: list[Membership] = []
-    for row in sorted(held, key=lambda r: (r["facet"], r["item"])):
+    evidence: list[Data],
+) -> Data:
+    diplomatic: Data = {"status": DiplomaticStatus.NONE.value, "since": None, "event": None}
+    lists: dict[str, list[Data]] = {name: [] for name, _ in FACETS.values()}
+    for row in sorted(held, key=itemgetter("facet", "item")):
         value = json.loads(row["value"])
-        cited = {"since": row["since"], "event": row["event_id"]}
         facet = row["facet"]
         if facet == "diplomatic":
-            diplomatic = Diplomatic(status=value["status"], **cited)
-        elif facet == "recognition":
-            recognitions.append(RecognitionHeld(**value, **cited))
-        elif facet == "mission":
-            missions.append(Mission(**value, **cited))
-        elif facet == "agreement":
-            agreements.append(Agreement(**value, **cited))
-        elif facet == "membership":
-            memberships.append(Membership(**value, **cited))
-    pairs = {(r.recognizer, r.recognized) for r in recognitions}
-    return RelationState(
-        a=EntityRef(code=a, name=names.get(a, a)),
-        b=EntityRef(code=b, name=names.get(b, b)),
-        on=on,
-        as_of_position=at,
-        version=version,
-        diplomatic=diplomatic,
-        recognition=Recognition(a_recognizes_b=(a, b) in pairs, b_recognizes_a=(b, a) in pairs, held=recognitions),
-        missions=missions,
-        agreements=agreements,
-        memberships=memberships,
-        pending=[
-            Pending(id=row["id"], type=row["type"], occurred=row["occurred"], summary=row["summary"])
+            diplomatic = {"status": value["status"], "since": row["since"], "event": row["event_id"]}
+        elif facet in FACETS:
+            name, fields = FACETS[facet]
+            lists[name].append({**{f: value[f] for f in fields}, "since": row["since"], "event": row["event_id"]})
+    recognitions = lists["held"]
+    pairs = {(r["recognizer"], r["recognized"]) for r in recognitions}
+    cited = {row["event_id"] for row in held}
+    return {
+        "a": _ref(a, names),
+        "b": _ref(b, names),
+        "on": on,
+        "as_of_position": position,
+        "version": version,
+        "diplomatic": diplomatic,
+        "recognition": {"a_recognizes_b": (a, b) in pairs, "b_recognizes_a": (b, a) in pairs, "held": recognitions},
+        "missions": lists["missions"],
+        "agreements": lists["agreements"],
+        "memberships": lists["memberships"],
+        "pending": [
+            {"id": row["id"], "type": row["type"], "occurred": row["occurred"], "summary": row["summary"]}
             for row in pending
         ],
-        events=[evidence[i] for i in sorted(evidence, key=lambda i: (evidence[i].window.first, evidence[i].position))
-                if i in {row["event_id"] for row in held}],
-    )
+        "events": [event for event in evidence if event["id"] in cited],
+    }
+
+
+def _event_data(row: Any, at: int) -> Data:
+    """An event as ``EventOut`` serialises it."""
+    retracted = None
+    if row["retracted_pos"] is not None and row["retracted_pos"] <= at:
+        retraction = json.loads(row["retraction"])
+        retracted = {name: retraction[name] for name in RETRACTION_FIELDS}
+    return {
+        "id": row["id"],
+        "position": row["position"],
+        "type": row["type"],
+        "subject": row["subject"],
+        "counterpart": row["counterpart"],
+        "occurred": row["occurred"],
+        "window": {"first": row["first_day"], "last": row["last_day"]},
+        "summary": row["summary"],
+        "attributes": json.loads(row["attributes"]),
+        "sources": [
+            {"title": source["title"], "quote": source.get("quote"), "url": source.get("url")}
+            for source in json.loads(row["sources"])
+        ],
+        "recorded_at": row["recorded_at"],
+        "recorded_by": row["recorded_by"],
+        "retracted": retracted,
+    }
 
 
 def _event(row: Any, at: int) -> EventOut:

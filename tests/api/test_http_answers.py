@@ -1,0 +1,58 @@
+"""State answers are serialised from plain data, unchecked: byte for byte, what their models give."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.service import Service
+from tests.api.test_http import STORES, seeded_server
+
+DAYS = ["1903-11-05", "1950-01-01", "2008-06-01", "2016-01-01", "2017-06-13", "2018-01-01", "2025-03-01"]
+
+
+@pytest.fixture(scope="module", params=STORES)
+def client(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, seeded_sqlite_file: Path
+) -> Iterator[TestClient]:
+    with seeded_server(request.param, tmp_path_factory.mktemp("answers"), seeded_sqlite_file) as opened:
+        yield opened
+
+
+def service_of(client: TestClient) -> Service:
+    service: Service = client.app.state.service  # type: ignore[attr-defined]
+    return service
+
+
+@pytest.mark.parametrize("explain", [True, False])
+def test_a_relation_state_is_its_model_serialised(client: TestClient, explain: bool) -> None:
+    service = service_of(client)
+    partners = [r.b.code for r in service.entity_relations("PAN", date(2025, 1, 1)).relations]
+    for other in partners:
+        for day in DAYS:
+            response = client.get(f"/v1/relations/{other}/PAN", params={"on": day, "explain": explain})
+            model = service.relation_state(other, "PAN", date.fromisoformat(day), explain=explain)
+            assert response.content == model.model_dump_json(by_alias=True).encode()
+            assert response.headers["etag"] == f'"{model.version}"'
+
+
+@pytest.mark.parametrize("explain", [True, False])
+def test_the_relations_of_an_entity_are_their_model_serialised(client: TestClient, explain: bool) -> None:
+    service = service_of(client)
+    for code in ("PAN", "TWN", "UN"):
+        for day in DAYS:
+            response = client.get(f"/v1/entities/{code}/relations", params={"on": day, "explain": explain})
+            model = service.entity_relations(code, date.fromisoformat(day), explain=explain)
+            assert response.content == model.model_dump_json(by_alias=True).encode()
+
+
+def test_an_answer_as_known_at_a_position_is_its_model_serialised(client: TestClient) -> None:
+    service = service_of(client)
+    for position in (1, 30, 50):
+        response = client.get("/v1/entities/PAN/relations", params={"on": "2018-01-01", "at_position": position})
+        model = service.entity_relations("PAN", date(2018, 1, 1), at=position)
+        assert response.content == model.model_dump_json(by_alias=True).encode()
