@@ -10,7 +10,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from api.service import Service
+from api.service import IMPORT_WAIT_SECONDS, Service
+from domain import BatchRejected
 from events import EventIn
 from projections import AuditEntry, Digest
 from projections.audit import GENESIS, BadArchive, Restorer, canonical, link
@@ -55,7 +56,7 @@ def replay(service: Service, progress: Progress = None) -> int:
     """Rebuild the read model beside the live one, then switch to it; readers are never stopped."""
     built = Renamed(service.db, "rb")
     drop_tables(built)
-    create_tables(built)
+    create_tables(built, indexed=False)
     position = replay_into(service.app, built, progress)
     with service.projector.lock:
         position = replay_into(service.app, built, progress)  # what arrived meanwhile
@@ -119,28 +120,44 @@ class Imported:
 
 
 def import_events(service: Service, lines: Iterable[str], by: str, progress: Progress = None) -> Imported:
-    """Append events in the sent form; each line is all or nothing, and a line seen before adds nothing."""
+    """Append events in the sent form; each line is all or nothing, and a line seen before adds nothing.
+
+    Lines go through the bulk path a batch at a time; a refused line is reported and the rest of
+    its batch judged again without it. The read model is brought up to date at the end.
+    """
     result = Imported()
+    batch: list[tuple[int, EventIn]] = []
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
         try:
-            sent = EventIn.model_validate_json(line)
-            _, written, _ = service.append(sent, by, event_id=sent.content_id())
+            batch.append((number, EventIn.model_validate_json(line)))
         except ValidationError as error:
             first = error.errors()[0]
             where = ".".join(str(p) for p in first["loc"]) or "line"
             result.refused.append(f"line {number}: {where}: {first['msg'].removeprefix('Value error, ')}")
-        except Exception as error:  # noqa: BLE001 - every refusal is reported with its line
-            result.refused.append(f"line {number}: {getattr(error, 'detail', None) or error}")
-        else:
-            if written.created:
-                result.appended += 1
-            else:
-                result.present += 1
+        if len(batch) == SAVE_BATCH:
+            _import_batch(service, batch, by, result)
+            batch = []
         if progress:
             progress(number)
+    _import_batch(service, batch, by, result)
+    service.current(timeout=IMPORT_WAIT_SECONDS)
+    result.refused.sort(key=lambda reason: int(reason.split(":")[0].removeprefix("line ")))
     return result
+
+
+def _import_batch(service: Service, batch: list[tuple[int, EventIn]], by: str, result: Imported) -> None:
+    while batch:
+        try:
+            written = service.import_many([sent for _, sent in batch], by)
+        except BatchRejected as refusal:
+            number, _ = batch.pop(refusal.index)
+            result.refused.append(f"line {number}: {refusal.cause.detail}")
+            continue
+        result.appended += len(written.events)
+        result.present += len(batch) - len(written.events)
+        return
 
 
 def _entry(line: str, number: int) -> AuditEntry:

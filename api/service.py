@@ -32,6 +32,7 @@ from projections.projector import writer_lock
 from projections.queries import Behind, log_head
 
 READ_WAIT_SECONDS = 5.0
+IMPORT_WAIT_SECONDS = 60.0  # how long a bulk import waits for another process's projector at the end
 T = TypeVar("T")
 
 
@@ -117,11 +118,13 @@ class Service:
         return events, self._acknowledged(written, max(e.position for e in events))
 
     def import_many(self, specs: Sequence[EventIn], by: str) -> Written:
-        """Append a batch atomically, leaving out events recorded before (ids from their content)."""
+        """Append a batch atomically, leaving out events recorded before (ids from their content).
+
+        It returns once the batch is judged and durable in the log; the read model takes it in at
+        the next catch-up (any read, or ``current``), so a long import is not slowed by it.
+        """
         with self.writing, self.db.exclusive():
-            written = self.app.append_many(specs, by, event_ids=[spec.content_id() for spec in specs])
-            self.current()
-        return written
+            return self.app.append_many(specs, by, event_ids=[spec.content_id() for spec in specs])
 
     def add_aliases(self, code: str, aliases: Sequence[str], by: str) -> list[str]:
         """Give an entity more names; the names other entities hold are returned, not added."""

@@ -29,24 +29,29 @@ class Held:
         return (self.facet, self.item, self.value, self.event_id)
 
 
-def items(state: State) -> Iterator[tuple[str, str, dict[str, Any], Fact]]:
-    """Every fact a state holds: (facet, item, value, event behind it)."""
-    if state.status_event is not None:
+def items(state: State, facet: str | None = None) -> Iterator[tuple[str, str, dict[str, Any], Fact]]:
+    """Every fact a state holds (of one facet, if given): (facet, item, value, event behind it)."""
+    if facet in (None, "diplomatic") and state.status_event is not None:
         yield "diplomatic", "status", {"status": state.status.value}, state.status_event
-    for (recognizer, recognized), fact in state.recognitions.items():
-        yield "recognition", f"{recognizer}>{recognized}", {"recognizer": recognizer, "recognized": recognized}, fact
-    for (sender, host, level), fact in state.missions.items():
-        yield "mission", f"{sender}>{host}:{level}", {"sender": sender, "host": host, "level": level}, fact
-    for agreement, fact in state.agreements.items():
-        value = {
-            "agreement": agreement,
-            "kind": fact.attributes.get("kind"),
-            "title": fact.attributes.get("title"),
-        }
-        yield "agreement", agreement, value, fact
-    for (member, body), membership in state.memberships.items():
-        value = {"member": member, "body": body, "status": membership.status.value, "role": membership.role}
-        yield "membership", f"{member}>{body}", value, membership.event
+    if facet in (None, "recognition"):
+        for (recognizer, recognized), fact in state.recognitions.items():
+            value: dict[str, Any] = {"recognizer": recognizer, "recognized": recognized}
+            yield "recognition", f"{recognizer}>{recognized}", value, fact
+    if facet in (None, "mission"):
+        for (sender, host, level), fact in state.missions.items():
+            yield "mission", f"{sender}>{host}:{level}", {"sender": sender, "host": host, "level": level}, fact
+    if facet in (None, "agreement"):
+        for agreement, fact in state.agreements.items():
+            value = {
+                "agreement": agreement,
+                "kind": fact.attributes.get("kind"),
+                "title": fact.attributes.get("title"),
+            }
+            yield "agreement", agreement, value, fact
+    if facet in (None, "membership"):
+        for (member, body), membership in state.memberships.items():
+            value = {"member": member, "body": body, "status": membership.status.value, "role": membership.role}
+            yield "membership", f"{member}>{body}", value, membership.event
 
 
 def states_by_day(facts: Iterable[Fact]) -> Iterator[tuple[date, State]]:
@@ -83,9 +88,12 @@ def intervals(facts: Iterable[Fact]) -> list[Held]:
 Identity = tuple[Any, ...]
 
 
-def _now(state: State) -> dict[Identity, tuple[str, str, dict[str, Any], Fact]]:
-    """What a state holds, by identity: a fact's item and value, and the event behind it."""
-    return {(facet, item, fact.id, *value.values()): (facet, item, value, fact) for facet, item, value, fact in items(state)}
+def _now(state: State, only: str | None = None) -> dict[Identity, tuple[str, str, dict[str, Any], Fact]]:
+    """What a state holds (of one facet, if given), by identity: an item, its value, the event behind it."""
+    return {
+        (facet, item, fact.id, *value.values()): (facet, item, value, fact)
+        for facet, item, value, fact in items(state, only)
+    }
 
 
 def _opened(held: tuple[str, str, dict[str, Any], Fact], day: date) -> Held:
@@ -142,18 +150,20 @@ class Spans:
         self.latest: tuple[date, int] | None = max((f.sort_key for f in self.facts.values()), default=None)
 
     def _extend(self, fact: Fact) -> tuple[list[Held], list[Held]]:
-        day = fact.occurred.window.last
+        """Only the facet the fact touches can change, and only from the fact's last day on."""
+        day, facet = fact.occurred.window.last, fact.type.facet.value
+        before = _now(self.state, facet)
         self.state = apply(self.state, fact, strict=False)
         self.last, self.latest = day, fact.sort_key
-        now = _now(self.state)
+        now = _now(self.state, facet)
         ended, began = [], []
-        for identity in [i for i in self.open if i not in now]:
+        for identity in [i for i in before if i not in now]:
             index = self.open.pop(identity)
             ended.append(self.held[index])
             self.held[index] = replace(self.held[index], end=day)
             began.append(self.held[index])
         for identity, held in now.items():
-            if identity not in self.open:
+            if identity not in before:
                 self.open[identity] = len(self.held)
                 self.held.append(_opened(held, day))
                 began.append(self.held[-1])

@@ -93,10 +93,11 @@ class Relations:
 
 
 class Projector:
-    def __init__(self, app: Chancery, db: Database, lock: threading.RLock | None = None):
+    def __init__(self, app: Chancery, db: Database, lock: threading.RLock | None = None, batch: int = BATCH):
         self.app = app
         self.db = db
         self.lock = lock or threading.RLock()
+        self.batch = batch
         self.relations = Relations()
 
     def tracking(self) -> int:
@@ -135,7 +136,7 @@ class Projector:
             position = _tracking(cursor)
             if position >= target:
                 return position
-            notifications = self.app.recorder.select_notifications(start=position + 1, stop=target, limit=BATCH)
+            notifications = self.app.recorder.select_notifications(start=position + 1, stop=target, limit=self.batch)
             ordinal, previous = _last_entry(cursor)
             self.relations.valid_at(position)
             self.relations.position = -1  # until this batch commits

@@ -46,13 +46,22 @@ TABLES = [
 
 TABLE_NAMES = ["tracking", "log", "requests", "entities", "events", "intervals"]
 
+# The indexes the projector itself reads through; a rebuild creates the others once, at the end.
+PROJECTOR_INDEXES = ("rm_events_relation", "rm_intervals_now")
 
-def create_tables(db: Database) -> None:
+
+def _index_name(statement: str) -> str:
+    return statement.split()[5]
+
+
+def create_tables(db: Database, *, indexed: bool = True) -> None:
+    """The read model's tables; without ``indexed``, only the indexes the projector needs."""
     with db.write() as cursor:
         if db.dialect == "postgresql":
             cursor.execute("SELECT pg_advisory_xact_lock(7411)")
         for statement in TABLES:
-            cursor.execute(statement)
+            if indexed or not statement.startswith("CREATE INDEX") or _index_name(statement) in PROJECTOR_INDEXES:
+                cursor.execute(statement)
         cursor.execute(
             "INSERT INTO rm_tracking (name, position) VALUES ('relations', 0) ON CONFLICT (name) DO NOTHING"
         )
@@ -67,7 +76,8 @@ def drop_tables(db: Database) -> None:
 def switch_to(db: Database, built: Renamed) -> None:
     """Replace the live read model with one built beside it, in one transaction.
 
-    Readers see the old tables until the switch commits, then the new ones.
+    Readers see the old tables until the switch commits, then the new ones. The indexes take the
+    live names here, so a table built without its read indexes gets them here, once.
     """
     indexes = [statement for statement in TABLES if statement.startswith("CREATE INDEX")]
     with db.write() as cursor:
@@ -75,6 +85,6 @@ def switch_to(db: Database, built: Renamed) -> None:
             cursor.execute(f"DROP TABLE IF EXISTS rm_{name}")
             cursor.execute(f"ALTER TABLE {built.prefix}{name} RENAME TO rm_{name}")
         for statement in indexes:
-            built_index = statement.split()[5].replace("rm_", built.prefix)
+            built_index = _index_name(statement).replace("rm_", built.prefix)
             cursor.execute(f"DROP INDEX IF EXISTS {built_index}")
             cursor.execute(statement)

@@ -17,7 +17,7 @@ from projections.projector import Projector
 from projections.queries import ReadModel
 from projections.schema import create_tables, drop_tables
 
-BATCH = 1000
+BATCH = 5000
 
 # Each table's rows in a stable order, without columns that differ by construction (row ids).
 COMPARED = {
@@ -98,7 +98,7 @@ def verify_projections(app: Chancery, db: Database, progress: Callable[[int], No
     """Replay the whole log into scratch tables beside the live ones and compare them row by row."""
     scratch = Renamed(db, "rv")
     drop_tables(scratch)
-    create_tables(scratch)
+    create_tables(scratch, indexed=False)
     findings: list[str] = []
     try:
         head = replay_into(app, scratch, progress)
@@ -113,7 +113,7 @@ def verify_projections(app: Chancery, db: Database, progress: Callable[[int], No
 
 def replay_into(app: Chancery, target: Database, progress: Callable[[int], None] | None = None) -> int:
     """Project the whole log into ``target`` batch by batch; the position reached."""
-    projector = Projector(app, target)
+    projector = Projector(app, target, batch=BATCH)
     head = projector.head()
     stored = projector.tracking()
     while stored < head:

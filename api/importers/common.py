@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from api.service import Service
+from api.service import IMPORT_WAIT_SECONDS, Service
 from domain import BatchRejected
 from events import EntityIn, EventIn
 
@@ -100,6 +100,7 @@ def append_groups(service: Service, groups: Sequence[Group], by: str, report: Re
         done += len(groups[start : start + BATCH])
         if progress:
             progress(done)
+    service.current(timeout=IMPORT_WAIT_SECONDS)
 
 
 def _unknown(service: Service, name: str) -> bool:
