@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from typing import Any
 from uuid import UUID, uuid5
 
@@ -24,6 +25,7 @@ def relation_key(a: str, b: str) -> str:
     return "/".join(sorted((a, b)))
 
 
+@lru_cache(maxsize=1 << 18)
 def relation_id(a: str, b: str) -> UUID:
     return uuid5(NAMESPACE, "relation:" + relation_key(a, b))
 
@@ -101,12 +103,13 @@ class Relation:
         state = self.state()
         if self._last is None or fact.sort_key > self._last:
             try:
-                history.apply(state, fact, strict=True)
+                after = history.apply(state, fact, strict=True)
             except RuleBroken as broken:
                 raise self._violation(broken, fact, "recording") from None
+            self._keep(event, fact, after)
         else:
             self._judge([*self.facts(), fact], fact, "recording")
-        self.mutate(event)
+            self.mutate(event)
         return event
 
     def retract(
@@ -150,14 +153,21 @@ class Relation:
     def mutate(self, event: DomainEvent) -> None:
         if isinstance(event, FactRecorded):
             fact = to_fact(event)
-            self.recorded[event.event_id] = fact
             if self._state is not None and (self._last is None or fact.sort_key > self._last):
-                self._state, self._last = history.apply(self._state, fact, strict=False), fact.sort_key
-            else:
-                self._state = None
+                self._keep(event, fact, history.apply(self._state, fact, strict=False))
+                return
+            self.recorded[event.event_id] = fact
+            self._state = None
         elif isinstance(event, EventRetracted):
             self.retractions[event.event_id] = event.retraction_id
             self._state = None
+        self.version = event.originator_version
+        self._new.append(event)
+
+    def _keep(self, event: FactRecorded, fact: Fact, after: State) -> None:
+        """Keep an event that sorts after every other one, and the state it leads to."""
+        self.recorded[event.event_id] = fact
+        self._state, self._last = after, fact.sort_key
         self.version = event.originator_version
         self._new.append(event)
 
