@@ -166,7 +166,17 @@ def _size_rows(out: Builder, size: int, v: dict[str, Any]) -> None:
             "<= 300", binding=False, value=rss)
 
 
-def table(found: list[Row], run: dict[str, Any]) -> str:
+def _section(size: int, results: Mapping[int, Figures]) -> str:
+    v = results[size].values
+    shape = f"{v['states']:,} states with ~{v['partners']} partners each" if "states" in v else ""
+    busy = v.get("other_busy_cores")
+    noise = f"; other processes kept {busy:.1f} cores busy as it began" if busy is not None else ""
+    errors = v.get("errors") or getattr(results[size], "errors", None)
+    failed = f"; FAILED: {', '.join(errors)}" if errors else ""
+    return f"— {size:,} events: {shape}{noise}{failed} —"
+
+
+def table(found: list[Row], run: dict[str, Any], results: Mapping[int, Figures]) -> str:
     sizes = run["sizes"]
     head = ("figure", "Chancery", "baseline", "ratio", "target", "")
     widths = [46, 44, 48, 6, 7, 7]
@@ -182,7 +192,7 @@ def table(found: list[Row], run: dict[str, Any]) -> str:
         if row.size != size:
             size = row.size
             lines.append("")
-            lines.append(f"— {row.size:,} events —" if row.size is not None
+            lines.append(_section(row.size, results) if row.size is not None
                          else f"— growth from {sizes[0]:,} to {sizes[-1]:,} events (largest / smallest) —")
         ratio = "" if row.ratio is None else f"{row.ratio:.3g}"
         cells = (row.figure, row.chancery, row.baseline, ratio, row.target, row.verdict)
