@@ -2,36 +2,42 @@
 
 Run by hand (it is not part of the test suite); it prints progress, then one table, and writes JSON:
 
-    .venv/bin/python bench/bench.py --sizes 100000,1000000
+    .venv/bin/python bench/bench.py --sizes 100000,1000000                # SQLite, bench/results-sqlite.json
     .venv/bin/python bench/bench.py --sizes 100000,1000000 \\
-        --database-url 'postgresql://postgres@127.0.0.1:5432/test' --output bench/results-postgresql.json
-    .venv/bin/python bench/bench.py --sizes 5000,20000 --wrk-seconds 3      # a quick try
+        --database-url 'postgresql://postgres@127.0.0.1:5432/test'       # bench/results-postgresql.json
+    .venv/bin/python bench/bench.py --sizes 5000,20000 --wrk-seconds 3   # a quick try
+    .venv/bin/python bench/bench.py --show bench/results-sqlite.json     # the table of a run again
 
-Needs ``wrk`` on the PATH. At each size it generates the synthetic history of ``bench/generate.py``
-(every state with about 100 partners) and measures, on fresh stores (SQLite files in a temporary
-folder, or one PostgreSQL schema per store, ``bench_100k`` and so on, dropped after unless
-``--keep``):
+Needs ``wrk`` on the PATH, and a quiet machine: each size's section says how busy other processes
+kept the cores as it began. At each size it generates the history of ``bench/generate.py`` (every
+state with about 100 partners, so 100k events are ~230 states and 1M ~2,300) and measures, on fresh
+stores (SQLite files in a temporary folder, or PostgreSQL schemas ``bench_100k``, ``bench_100k_http``,
+``bench_100k_raw``..., dropped afterwards unless ``--keep``):
 
-- the raw store's bulk save (``Application.save`` of 500 new one-event aggregates a call, the
-  payload each sent event's JSON) and single saves (one new aggregate a call): the baselines of
+- the raw store's bulk save (``Application.save`` of 500 new one-event aggregates a call, each
+  carrying one sent event's JSON) and single saves (one new aggregate a call): the baselines of
   the imports and appends;
-- bulk import in process (``Service.import_many``, 500 a call, entities registered first and not
-  timed), and separately the time until the read model has caught up (``service.current()``);
-- bulk import over HTTP: ``POST /v1/events/batch`` of 500 events, one client, to ``chancery serve``
-  on a store of its own, until the last answer and until ``/readyz`` answers 200; then single
-  appends (``POST /v1/events``, one note a request, two connections, with wrk);
+- bulk import in process (``Service.import_many``, 500 a call; entities registered first, not
+  timed), until the last call returns, and until the read model has caught up
+  (``service.current()``);
+- bulk import over HTTP: ``POST /v1/events/batch`` of 500 events from one client (in order: a batch
+  may continue a relation an earlier one started) to ``chancery serve`` on a store of its own,
+  until the last answer and until ``/readyz`` answers 200; then single appends (``POST /v1/events``,
+  one note a request, wrk with two connections) on that server, and in process;
 - the read model's rebuild (``replay``) and ``verify``, against the library's projection runner
-  writing one transaction per event (see ``baselines.runner_rate``), over the first entries;
-- the state of one relation and of all relations of one entity in process, p50/p99, against a
-  naive fold of the relation's log per request and a hand-written SQL query on an indexed table
-  of the same interval rows;
-- the same reads over HTTP with wrk (``-t2 -c8``, many different pairs and days cycled by a Lua
-  script), ``explain=false`` and the default ``explain=true``, against ``/healthz`` of the same
-  server, sent the same way; and the server's RSS after that load.
+  writing one transaction per event (see ``baselines.runner_rate``) over the log's first entries;
+- the state of one relation (~1000 random related pairs, four days) and of all relations of one
+  entity, in process, p50/p99, against a naive fold of the relation's log per request and a
+  hand-written SQL query on an indexed table of the same interval rows;
+- the same reads over HTTP with wrk (``-t2 -c8 -d10s``, the pairs and days cycled by a Lua script),
+  ``explain=false`` and the default ``explain=true``, against ``/healthz`` of the same server sent
+  the same way (before and after the reads, averaged); the server's RSS after that load; and the
+  store's size on disk.
 
 wrk runs on the same two cores as the server, so it takes some of the CPU the server could use;
-the ratios to ``/healthz`` share that cost. The ratios are the issue's targets; the growth rows
-compare the smallest and largest size of the run.
+the ratios to ``/healthz`` share that cost. Latencies under wrk include queueing behind the eight
+connections. The targets are the issue's; the growth rows compare the smallest and the largest
+size of the run. A phase that fails is reported, and the run goes on with the others.
 """
 
 from __future__ import annotations
