@@ -10,7 +10,7 @@ from functools import partial
 from typing import Any, TypeVar
 from uuid import UUID
 
-from domain import Chancery, InvalidRelation, Keyed, StoreUrl, Written, parse_store_url
+from domain import Chancery, FactRecorded, InvalidRelation, Keyed, StoreUrl, Written, parse_store_url
 from events import EntityIn, EventIn
 from projections import (
     NOW,
@@ -30,6 +30,7 @@ from projections import (
 from projections.models import Data
 from projections.projector import writer_lock
 from projections.queries import Behind, log_head
+from projections.stored import stored_event
 
 READ_WAIT_SECONDS = 5.0
 IMPORT_WAIT_SECONDS = 60.0  # how long a bulk import waits for another process's projector at the end
@@ -57,6 +58,7 @@ class Service:
         self.writing = writer_lock(self.db)
         self.projector = Projector(self.app, self.db, self.writing)
         self.read = ReadModel(self.db, log_head(self.app))
+        self._placed: tuple[int, int] | None = None  # the store's number and position of an entry this process placed
 
     def close(self) -> None:
         self.db.close()
@@ -106,16 +108,23 @@ class Service:
     ) -> tuple[EventOut, Written, Ack]:
         with self.writing, self.db.exclusive():
             written = self.app.append(spec, by, expected_version=expected_version, event_id=event_id, request=request)
-            self.current()
-        event = self.read.event(UUID(written.results[0]))
-        return event, written, self._acknowledged(written, event.position)
+            positions = self._place(written)
+        if not written.created:
+            event = self._read_back(UUID(written.results[0]))
+            return event, written, self._acknowledged(written, event.position)
+        new = written.events[0]
+        assert isinstance(new, FactRecorded)
+        return stored_event(new, positions[0]), written, Ack(positions[-1])
 
     def append_many(self, specs: Sequence[EventIn], by: str, request: Keyed | None = None) -> tuple[list[EventOut], Ack]:
         with self.writing, self.db.exclusive():
             written = self.app.append_many(specs, by, request=request)
-            self.current()
-        events = [self.read.event(UUID(i)) for i in written.results]
-        return events, self._acknowledged(written, max(e.position for e in events))
+            positions = self._place(written)
+        if not written.created:
+            events = [self._read_back(UUID(i)) for i in written.results]
+            return events, self._acknowledged(written, max(e.position for e in events))
+        facts = [e for e in written.events if isinstance(e, FactRecorded)]
+        return [stored_event(e, p) for e, p in zip(facts, positions, strict=False)], Ack(positions[-1])
 
     def import_many(self, specs: Sequence[EventIn], by: str) -> Written:
         """Append a batch atomically, leaving out events recorded before (ids from their content).
@@ -124,7 +133,9 @@ class Service:
         the next catch-up (any read, or ``current``), so a long import is not slowed by it.
         """
         with self.writing, self.db.exclusive():
-            return self.app.append_many(specs, by, event_ids=[spec.content_id() for spec in specs])
+            written = self.app.append_many(specs, by, event_ids=[spec.content_id() for spec in specs])
+            self._place(written, catch_up=False)
+            return written
 
     def add_aliases(self, code: str, aliases: Sequence[str], by: str) -> list[str]:
         """Give an entity more names; the names other entities hold are returned, not added."""
@@ -163,6 +174,37 @@ class Service:
             self.current()
         old, new = (self.read.event(UUID(i)) for i in written.results)
         return old, new, self._acknowledged(written, new.position)
+
+    def _place(self, written: Written, *, catch_up: bool = True) -> list[int]:
+        """The position of each entry a write stored, in order.
+
+        Positions count the log's entries, while the store's numbers can skip one (a PostgreSQL
+        sequence does when an insert fails). Entries numbered right after the last entry this
+        process placed take the positions right after it; otherwise the read model catches up and
+        says where they stand (another process wrote meanwhile, or this is the first write).
+        """
+        numbers = list(written.positions)
+        if not numbers:
+            return []
+        follows = self._placed is not None and numbers[0] == self._placed[0] + 1
+        if follows and numbers[-1] - numbers[0] == len(numbers) - 1:
+            assert self._placed is not None
+            first = self._placed[1] + 1
+        elif catch_up:
+            self.current()
+            placed = self.read.position_of(numbers[0])
+            assert placed is not None, f"entry {numbers[0]} was stored but the read model did not place it"
+            first = placed
+        else:
+            self._placed = None
+            return []
+        self._placed = (numbers[-1], first + len(numbers) - 1)
+        return list(range(first, first + len(numbers)))
+
+    def _read_back(self, event_id: UUID) -> EventOut:
+        """An event recorded before, from the read model brought up to the log's head."""
+        self.current()
+        return self.read.event(event_id)
 
     def _acknowledged(self, written: Written, fallback: int) -> Ack:
         """The position a client can read its write at: this write's last entry, or the first one's."""
