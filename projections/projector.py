@@ -17,6 +17,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from datetime import date
+from itertools import groupby
 from typing import Any
 from uuid import UUID
 
@@ -108,11 +109,12 @@ class Projector:
     def head(self) -> int:
         return self.app.recorder.max_notification_id() or 0
 
-    def catch_up(self, until: int | None = None, timeout: float = LOCK_WAIT_SECONDS) -> int:
+    def catch_up(self, until: int | None = None, timeout: float = LOCK_WAIT_SECONDS, *, intervals: bool = True) -> int:
         """Apply every entry up to ``until`` (default: the head now); return the store id reached.
 
         One projector runs at a time: in this process a lock, across processes the tracking
-        row's lock. Whoever waits finds the work done when the lock comes free.
+        row's lock. Whoever waits finds the work done when the lock comes free. Without
+        ``intervals`` the interval rows are left for :func:`build_intervals` (a rebuild).
         """
         target = self.head() if until is None else until
         reached = self.tracking()
@@ -123,12 +125,12 @@ class Projector:
         try:
             position = self.tracking()
             while position < target:
-                position = self._apply_batch(target)
+                position = self._apply_batch(target, intervals)
         finally:
             self.lock.release()
         return position
 
-    def _apply_batch(self, target: int) -> int:
+    def _apply_batch(self, target: int, intervals: bool = True) -> int:
         with self.db.write() as cursor:
             if self.db.dialect == "postgresql":
                 cursor.execute(f"SET LOCAL lock_timeout = '{int(LOCK_WAIT_SECONDS * 1000)}ms'")
@@ -140,7 +142,7 @@ class Projector:
             ordinal, previous = _last_entry(cursor)
             self.relations.valid_at(position)
             self.relations.position = -1  # until this batch commits
-            batch = Batch(cursor, [self._decoded(n) for n in notifications], self.relations)
+            batch = Batch(cursor, [self._decoded(n) for n in notifications], self.relations if intervals else None)
             for notification, event in zip(notifications, batch.events, strict=True):
                 ordinal += 1
                 previous = batch.apply(event, notification.id, ordinal, previous)
@@ -163,7 +165,8 @@ class Batch:
     at most once, each entry's interval changes are computed at its own position, and the rows
     go in with a few statements."""
 
-    def __init__(self, cursor: Cursor, events: list[DomainEvent], relations: Relations):
+    def __init__(self, cursor: Cursor, events: list[DomainEvent], relations: Relations | None):
+        """Without ``relations`` the batch writes no interval rows (a rebuild builds them after)."""
         self.cursor = cursor
         self.events = events
         self.relations = relations
@@ -173,9 +176,10 @@ class Batch:
         self.opened: list[tuple[Any, ...]] = []
         self.logged: list[tuple[Any, ...]] = []
         self.relation_of: dict[str, tuple[str, str, str]] = {}
-        self._load()
+        if relations is not None:
+            self._load(relations)
 
-    def _load(self) -> None:
+    def _load(self, relations: Relations) -> None:
         """Bring every relation this batch touches into memory: facts and current interval rows."""
         cursor, keys, retracted = self.cursor, set(), []
         for event in self.events:
@@ -190,7 +194,7 @@ class Batch:
             for row in cursor.fetchall():
                 self.relation_of[row["id"]] = (row["relation"], row["a"], row["b"])
                 keys.add(row["relation"])
-        missing = sorted(key for key in keys if self.relations.get(key) is None)
+        missing = sorted(key for key in keys if relations.get(key) is None)
         facts: dict[str, list[Fact]] = {key: [] for key in missing}
         rows: dict[str, dict[Key, str]] = {key: {} for key in missing}
         for chunk in _chunks(missing):
@@ -210,7 +214,7 @@ class Batch:
                 identity = (row["facet"], row["item"], row["value"], row["event_id"], date.fromisoformat(row["from_day"]))
                 rows[row["relation"]][identity] = row["id"]
         for key in missing:
-            self.relations.put(key, Spans(facts[key]), rows[key])
+            relations.put(key, Spans(facts[key]), rows[key])
 
     def apply(self, event: DomainEvent, notification: int, position: int, previous: str) -> str:
         """Apply one log entry at its ``position``; returns its chain hash."""
@@ -268,7 +272,8 @@ class Batch:
             )
 
     def _recorded(self, event: FactRecorded, position: int, at: str) -> None:
-        relation, a, b = self.relation_of[str(event.event_id)]
+        a, b = sorted((event.subject, event.counterpart))
+        relation = f"{a}/{b}"
         window = parse_date(event.occurred).window
         self.new_events.append((
             str(event.event_id), position, relation, a, b, event.originator_version,
@@ -276,7 +281,7 @@ class Batch:
             window.first.isoformat(), window.last.isoformat(), event.summary,
             json.dumps(event.attributes), json.dumps(event.sources), at, event.recorded_by,
         ))
-        if event.event_type is not EventType.NOTE_RECORDED:
+        if self.relations is not None and event.event_type is not EventType.NOTE_RECORDED:
             self._changed(relation, a, b, position, lambda spans: spans.add(to_fact(event)))
 
     def _retracted(self, event: EventRetracted, position: int, at: str) -> None:
@@ -289,10 +294,11 @@ class Batch:
             "recorded_by": event.recorded_by,
         }
         withdrawn = str(event.event_id)
-        assert withdrawn in self.relation_of, f"retraction of an event the read model lacks: {withdrawn}"
         self.withdrawn.append((position, json.dumps(retraction), withdrawn))
-        relation, a, b = self.relation_of[withdrawn]
-        self._changed(relation, a, b, position, lambda spans: spans.remove(event.event_id))
+        if self.relations is not None:
+            assert withdrawn in self.relation_of, f"retraction of an event the read model lacks: {withdrawn}"
+            relation, a, b = self.relation_of[withdrawn]
+            self._changed(relation, a, b, position, lambda spans: spans.remove(event.event_id))
 
     def _changed(
         self, relation: str, a: str, b: str, position: int, change: Callable[[Spans], tuple[list[Held], list[Held]]]
@@ -301,6 +307,7 @@ class Batch:
 
         A row whose end day changed is closed and replaced, so earlier knowledge stays answerable.
         """
+        assert self.relations is not None
         found = self.relations.get(relation)
         assert found is not None
         spans, rows = found
@@ -313,6 +320,51 @@ class Batch:
                 row_id, relation, a, b, held.facet, held.item, held.value, held.event_id, held.since,
                 held.start.isoformat(), _day(held.end), position,
             ))
+
+
+def build_intervals(db: Database, relations_a_time: int = 2000) -> None:
+    """Every relation's interval rows from its events, one relation at a time, after a rebuild's
+    pass over the log: each change at its own position, as the projector makes them entry by
+    entry, but inserted once with their record-time ends already known."""
+    with db.read() as cursor:
+        cursor.execute("SELECT DISTINCT relation FROM rm_events WHERE type <> 'note.recorded' ORDER BY relation")
+        keys = [row["relation"] for row in cursor.fetchall()]
+    for start in range(0, len(keys), relations_a_time):
+        chunk = keys[start : start + relations_a_time]
+        with db.write() as cursor:
+            cursor.execute(
+                "SELECT id, relation, a, b, type, subject, counterpart, occurred, attributes, version, position,"
+                " retracted_pos FROM rm_events WHERE relation BETWEEN ? AND ? AND type <> 'note.recorded'"
+                " ORDER BY relation, position",
+                (chunk[0], chunk[-1]),
+            )
+            rows: list[tuple[Any, ...]] = []
+            for _, events in groupby(cursor.fetchall(), key=lambda row: row["relation"]):
+                rows += _relation_rows(list(events))
+            cursor.executemany(
+                "INSERT INTO rm_intervals (id, relation, a, b, facet, item, value, event_id, since,"
+                " from_day, to_day, from_pos, to_pos) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                rows,
+            )
+
+
+def _relation_rows(events: list[Any]) -> list[tuple[Any, ...]]:
+    """The interval rows of one relation, from its events (rows of ``rm_events``) and retractions."""
+    relation, a, b = events[0]["relation"], events[0]["a"], events[0]["b"]
+    steps: list[tuple[int, Fact | None, Any]] = [(int(e["position"]), _fact(e), None) for e in events]
+    steps += [(int(e["retracted_pos"]), None, UUID(e["id"])) for e in events if e["retracted_pos"] is not None]
+    steps.sort(key=lambda step: step[0])
+    spans, open_rows, rows = Spans([]), dict[Key, list[Any]](), list[list[Any]]()
+    for position, fact, withdrawn in steps:
+        ended, began = spans.add(fact) if fact is not None else spans.remove(withdrawn)
+        for held in ended:
+            open_rows.pop(_key(held))[-1] = position
+        for n, held in enumerate(sorted(began, key=_key)):
+            row = [f"{position}.{n}", relation, a, b, held.facet, held.item, held.value, held.event_id, held.since,
+                   held.start.isoformat(), _day(held.end), position, None]
+            open_rows[_key(held)] = row
+            rows.append(row)
+    return [tuple(row) for row in rows]
 
 
 def _key(held: Held) -> Key:

@@ -13,7 +13,7 @@ from domain import Chancery
 from projections.audit import GENESIS, canonical, entry_of, link
 from projections.db import Database, Renamed
 from projections.models import Digest
-from projections.projector import Projector
+from projections.projector import Projector, build_intervals
 from projections.queries import ReadModel
 from projections.schema import create_tables, drop_tables
 
@@ -116,6 +116,12 @@ def replay_into(app: Chancery, target: Database, progress: Callable[[int], None]
     projector = Projector(app, target, batch=BATCH)
     head = projector.head()
     stored = projector.tracking()
+    if stored == 0:  # empty tables: the log first, then each relation's intervals in one go
+        while stored < head:
+            stored = projector.catch_up(min(head, stored + BATCH), intervals=False)
+            if progress:
+                progress(stored)
+        build_intervals(target)
     while stored < head:
         stored = projector.catch_up(min(head, stored + BATCH))
         if progress:
