@@ -5,7 +5,7 @@ from __future__ import annotations
 from domain import FactRecorded
 from events import parse_date
 from projections.audit import timestamp
-from projections.models import EventOut, WindowOut
+from projections.models import EventOut
 
 
 def stored_event(event: FactRecorded, position: int) -> EventOut:
@@ -19,7 +19,7 @@ def stored_event(event: FactRecorded, position: int) -> EventOut:
             "subject": event.subject,
             "counterpart": event.counterpart,
             "occurred": event.occurred,
-            "window": WindowOut(first=window.first, last=window.last),
+            "window": {"first": window.first, "last": window.last},
             "summary": event.summary,
             "attributes": event.attributes,
             "sources": event.sources,
