@@ -126,7 +126,7 @@ class Relations:
     judged again. Bounded by the number of events held, least recently used first out.
     """
 
-    def __init__(self, limit: int = 500_000):
+    def __init__(self, limit: int = 200_000):
         self.limit = limit
         self.held: OrderedDict[UUID, tuple[Relation, int]] = OrderedDict()
         self.size = 0

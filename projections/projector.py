@@ -71,7 +71,7 @@ class Relations:
     recently used first out.
     """
 
-    def __init__(self, limit: int = 10_000):
+    def __init__(self, limit: int = 5_000):
         self.limit = limit
         self.held: OrderedDict[str, tuple[Spans, dict[Key, str]]] = OrderedDict()
         self.position = -1
