@@ -40,6 +40,8 @@ from projections.db import Cursor, Database
 from projections.intervals import Held, Spans
 
 BATCH = 1000
+LONG_LAG = 20_000  # a lag longer than this is caught up a chunk at a time, relation by relation
+CHUNK = 100_000
 
 Key = tuple[str, str, str, str, date]
 LOCK_WAIT_SECONDS = 5.0
@@ -92,6 +94,10 @@ class Relations:
             self.held.clear()
         self.position = position
 
+    def forget(self) -> None:
+        self.held.clear()
+        self.position = -1
+
 
 class Projector:
     def __init__(self, app: Chancery, db: Database, lock: threading.RLock | None = None, batch: int = BATCH):
@@ -125,7 +131,10 @@ class Projector:
         try:
             position = self.tracking()
             while position < target:
-                position = self._apply_batch(target, intervals)
+                if intervals and target - position > LONG_LAG:
+                    position = self._apply_chunk(min(target, position + CHUNK))
+                else:
+                    position = self._apply_batch(target, intervals)
         finally:
             self.lock.release()
         return position
@@ -154,6 +163,39 @@ class Projector:
         self.relations.position = position
         return position
 
+    def _apply_chunk(self, stop: int) -> int:
+        """A long stretch of the log in one transaction: its entries first, then the intervals of
+        each relation they touch, relation by relation (as a rebuild does), not entry by entry."""
+        self.relations.forget()
+        with self.db.write() as cursor:
+            if self.db.dialect == "postgresql":
+                cursor.execute(f"SET LOCAL lock_timeout = '{int(LOCK_WAIT_SECONDS * 1000)}ms'")
+                cursor.execute("SELECT position FROM rm_tracking WHERE name = 'relations' FOR UPDATE")
+            position = _tracking(cursor)
+            if position >= stop:
+                return position
+            ordinal, previous = _last_entry(cursor)
+            after, touched, withdrawn = ordinal, set[str](), list[str]()
+            while position < stop:
+                notifications = self.app.recorder.select_notifications(start=position + 1, stop=stop, limit=self.batch)
+                if not notifications:
+                    position = stop
+                    break
+                batch = Batch(cursor, [self._decoded(n) for n in notifications], None)
+                for notification, event in zip(notifications, batch.events, strict=True):
+                    ordinal += 1
+                    previous = batch.apply(event, notification.id, ordinal, previous)
+                    position = notification.id
+                batch.write()
+                touched |= batch.touched
+                withdrawn += [row[2] for row in batch.withdrawn]
+            for chunk in _chunks(withdrawn):
+                cursor.execute(f"SELECT relation FROM rm_events WHERE id IN ({_marks(chunk)})", chunk)
+                touched |= {row["relation"] for row in cursor.fetchall()}
+            update_intervals(cursor, sorted(touched), after)
+            cursor.execute("UPDATE rm_tracking SET position = ? WHERE name = 'relations'", (position,))
+        return position
+
     def _decoded(self, notification: Notification) -> DomainEvent:
         event = self.app.mapper.to_domain_event(notification)
         assert isinstance(event, DomainEvent)
@@ -176,6 +218,7 @@ class Batch:
         self.opened: list[tuple[Any, ...]] = []
         self.logged: list[tuple[Any, ...]] = []
         self.relation_of: dict[str, tuple[str, str, str]] = {}
+        self.touched: set[str] = set()
         if relations is not None:
             self._load(relations)
 
@@ -281,6 +324,8 @@ class Batch:
             window.first.isoformat(), window.last.isoformat(), event.summary,
             json.dumps(event.attributes), json.dumps(event.sources), at, event.recorded_by,
         ))
+        if event.event_type is not EventType.NOTE_RECORDED:
+            self.touched.add(relation)
         if self.relations is not None and event.event_type is not EventType.NOTE_RECORDED:
             self._changed(relation, a, b, position, lambda spans: spans.add(to_fact(event)))
 
@@ -323,48 +368,78 @@ class Batch:
 
 
 def build_intervals(db: Database, relations_a_time: int = 2000) -> None:
-    """Every relation's interval rows from its events, one relation at a time, after a rebuild's
-    pass over the log: each change at its own position, as the projector makes them entry by
-    entry, but inserted once with their record-time ends already known."""
+    """Every relation's interval rows from its events, after a rebuild's pass over the log."""
     with db.read() as cursor:
         cursor.execute("SELECT DISTINCT relation FROM rm_events WHERE type <> 'note.recorded' ORDER BY relation")
         keys = [row["relation"] for row in cursor.fetchall()]
     for start in range(0, len(keys), relations_a_time):
-        chunk = keys[start : start + relations_a_time]
         with db.write() as cursor:
+            update_intervals(cursor, keys[start : start + relations_a_time], 0)
+
+
+def update_intervals(cursor: Cursor, keys: list[str], after: int) -> None:
+    """The interval rows of the relations ``keys`` for their events and retractions after position
+    ``after``, one relation at a time: each change at its own position, as the projector makes
+    them entry by entry, rows opened and closed in the stretch written once with both ends."""
+    for chunk in _chunks(keys):
+        cursor.execute(
+            "SELECT id, relation, a, b, type, subject, counterpart, occurred, attributes, version, position,"
+            f" retracted_pos FROM rm_events WHERE relation IN ({_marks(chunk)}) AND type <> 'note.recorded'"
+            " ORDER BY relation, position",
+            chunk,
+        )
+        events = cursor.fetchall()
+        current: dict[str, dict[Key, str]] = {key: {} for key in chunk}
+        if after:
             cursor.execute(
-                "SELECT id, relation, a, b, type, subject, counterpart, occurred, attributes, version, position,"
-                " retracted_pos FROM rm_events WHERE relation BETWEEN ? AND ? AND type <> 'note.recorded'"
-                " ORDER BY relation, position",
-                (chunk[0], chunk[-1]),
+                "SELECT id, relation, facet, item, value, event_id, from_day FROM rm_intervals"
+                f" WHERE relation IN ({_marks(chunk)}) AND to_pos IS NULL",
+                chunk,
             )
-            rows: list[tuple[Any, ...]] = []
-            for _, events in groupby(cursor.fetchall(), key=lambda row: row["relation"]):
-                rows += _relation_rows(list(events))
-            cursor.executemany(
-                "INSERT INTO rm_intervals (id, relation, a, b, facet, item, value, event_id, since,"
-                " from_day, to_day, from_pos, to_pos) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                rows,
-            )
+            for row in cursor.fetchall():
+                key = (row["facet"], row["item"], row["value"], row["event_id"], date.fromisoformat(row["from_day"]))
+                current[row["relation"]][key] = row["id"]
+        opened: list[tuple[Any, ...]] = []
+        closed: list[tuple[int, str]] = []
+        for relation, rows in groupby(events, key=lambda row: row["relation"]):
+            _relation_rows(list(rows), after, current[relation], opened, closed)
+        cursor.executemany(
+            "INSERT INTO rm_intervals (id, relation, a, b, facet, item, value, event_id, since,"
+            " from_day, to_day, from_pos, to_pos) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            opened,
+        )
+        cursor.executemany("UPDATE rm_intervals SET to_pos = ? WHERE id = ?", closed)
 
 
-def _relation_rows(events: list[Any]) -> list[tuple[Any, ...]]:
-    """The interval rows of one relation, from its events (rows of ``rm_events``) and retractions."""
+def _relation_rows(
+    events: list[Any], after: int, current: dict[Key, str], opened: list[tuple[Any, ...]], closed: list[tuple[int, str]]
+) -> None:
+    """One relation's changes after ``after``, from its events (rows of ``rm_events``): the rows
+    it opens, and the current rows (``current``, by content) it closes."""
     relation, a, b = events[0]["relation"], events[0]["a"], events[0]["b"]
-    steps: list[tuple[int, Fact | None, Any]] = [(int(e["position"]), _fact(e), None) for e in events]
-    steps += [(int(e["retracted_pos"]), None, UUID(e["id"])) for e in events if e["retracted_pos"] is not None]
+
+    def known(event: Any) -> bool:
+        return bool(event["position"] <= after and (event["retracted_pos"] is None or event["retracted_pos"] > after))
+
+    steps: list[tuple[int, Fact | None, Any]] = [(e["position"], _fact(e), None) for e in events if e["position"] > after]
+    steps += [(e["retracted_pos"], None, UUID(e["id"])) for e in events
+              if e["retracted_pos"] is not None and e["retracted_pos"] > after]
     steps.sort(key=lambda step: step[0])
-    spans, open_rows, rows = Spans([]), dict[Key, list[Any]](), list[list[Any]]()
+    spans, open_rows = Spans(_fact(e) for e in events if known(e)), dict[Key, list[Any]]()
+    rows: list[list[Any]] = []
     for position, fact, withdrawn in steps:
         ended, began = spans.add(fact) if fact is not None else spans.remove(withdrawn)
         for held in ended:
-            open_rows.pop(_key(held))[-1] = position
+            if _key(held) in open_rows:
+                open_rows.pop(_key(held))[-1] = position
+            else:
+                closed.append((position, current.pop(_key(held))))
         for n, held in enumerate(sorted(began, key=_key)):
             row = [f"{position}.{n}", relation, a, b, held.facet, held.item, held.value, held.event_id, held.since,
                    held.start.isoformat(), _day(held.end), position, None]
             open_rows[_key(held)] = row
             rows.append(row)
-    return [tuple(row) for row in rows]
+    opened += [tuple(row) for row in rows]
 
 
 def _key(held: Held) -> Key:

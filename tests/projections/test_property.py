@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import tempfile
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -17,7 +19,7 @@ from api import audit
 from api.service import Service
 from domain import ChanceryError, FactRecorded
 from events import EntityIn, parse_date
-from projections import NOW
+from projections import NOW, projector
 from tests.conftest import POSTGRES_DSN
 from tests.domain.builders import sent
 from tests.projections.oracle import naive_answer, read_log, stored_answer
@@ -162,10 +164,22 @@ probes = st.lists(st.tuples(days, st.integers(0, 10_000), st.permutations(PARTIE
                   min_size=5, max_size=15)
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@contextmanager
+def catching_up(by_chunks: bool) -> Iterator[None]:
+    """With ``by_chunks``, every catch-up takes the path of a long lag: entries, then relations."""
+    kept = projector.LONG_LAG
+    projector.LONG_LAG = -1 if by_chunks else kept
+    try:
+        yield
+    finally:
+        projector.LONG_LAG = kept
+
+
+@pytest.mark.parametrize("by_chunks", [False, True], ids=["entry by entry", "relation by relation"])
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(steps=history(), probes=probes)
-def test_stored_state_equals_the_fold_of_the_log_on_sqlite(steps, probes):
-    with tempfile.TemporaryDirectory() as folder:
+def test_stored_state_equals_the_fold_of_the_log_on_sqlite(by_chunks, steps, probes):
+    with tempfile.TemporaryDirectory() as folder, catching_up(by_chunks):
         service = Service(f"sqlite:///{Path(folder) / 'p.db'}")
         try:
             run_history(service, steps)
