@@ -15,12 +15,14 @@ import json
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date, timedelta
+from functools import lru_cache
 from operator import itemgetter
-from typing import Any
+from typing import Any, NamedTuple
 from uuid import UUID
 
 from eventsourcing.postgres import PostgresApplicationRecorder
 from eventsourcing.sqlite import SQLiteApplicationRecorder
+from pydantic_core import from_json
 
 from domain import Chancery, EventNotFound, relation_key
 from events import DiplomaticStatus, EventType
@@ -47,15 +49,28 @@ from projections.models import (
 NOW = 2**62  # a position past every entry: "as known now"
 MAX_POSITION = 2**63 - 1  # the largest position either store can compare with
 
-# Where a state lists each facet's facts, and the fields of their values in the order the
-# models serialise them.
-FACETS = {
-    "recognition": ("held", ("recognizer", "recognized")),
-    "mission": ("missions", ("sender", "host", "level")),
-    "agreement": ("agreements", ("agreement", "kind", "title")),
-    "membership": ("memberships", ("member", "body", "status", "role")),
-}
 RETRACTION_FIELDS = ("id", "position", "reason", "replaced_by", "recorded_at", "recorded_by")
+NO_STATUS = DiplomaticStatus.NONE.value
+
+# A fact holding on a day, as HELD selects it: relation, facet, item, value, event_id, since.
+Held = tuple[str, str, str, str, str, str]
+FACT_ORDER = itemgetter(1, 2)  # a state lists its facts by facet, then item
+
+# A WHERE as alternatives, each with its parameters and an index of its own; their rows are united.
+Parts = list[tuple[str, list[Any]]]
+
+
+class Counts(NamedTuple):
+    """What a relation's events say as known at a position: its version (events and retractions
+    recorded), whether it is listed on a day (an event on or before it) and whether an event is
+    pending on it."""
+
+    version: int
+    listed: bool
+    pending: bool
+
+
+NO_EVENTS = Counts(version=0, listed=False, pending=False)
 
 
 class Behind(Exception):
@@ -77,17 +92,46 @@ def log_head(app: Chancery) -> str:
     raise TypeError(f"no log table known for {type(recorder).__name__}")
 
 
-def _visible(alias: str = "") -> str:
-    p = f"{alias}." if alias else ""
-    return f"{p}position <= ? AND ({p}retracted_pos IS NULL OR {p}retracted_pos > ?)"
+# The statements of states, each served by an index (see schema.TABLES).
+
+VISIBLE = "position <= ? AND (retracted_pos IS NULL OR retracted_pos > ?)"
+VERSION = "SUM(CASE WHEN position <= ? THEN 1 ELSE 0 END) + SUM(CASE WHEN retracted_pos <= ? THEN 1 ELSE 0 END)"
+HELD = "SELECT relation, facet, item, value, event_id, since FROM rm_intervals WHERE {where} AND "
+HELD_NOW = HELD + "to_pos IS NULL AND from_day <= ? AND (to_day IS NULL OR to_day > ?)"
+HELD_KNOWN = HELD + "from_pos <= ? AND (to_pos IS NULL OR to_pos > ?) AND from_day <= ? AND (to_day IS NULL OR to_day > ?)"
+COUNTS = (
+    f"SELECT relation, {VERSION} AS version,"
+    f" MAX(CASE WHEN first_day <= ? AND {VISIBLE} THEN 1 ELSE 0 END) AS listed,"
+    f" MAX(CASE WHEN first_day <= ? AND last_day > ? AND {VISIBLE} THEN 1 ELSE 0 END) AS pending"
+    " FROM rm_events WHERE {where} GROUP BY relation"
+)
+# The counts of one relation, as columns added to ReadModel.newest.
+RELATION_COUNTS = (
+    f", (SELECT {VERSION} FROM rm_events WHERE relation = ?) AS version,"
+    f" EXISTS (SELECT 1 FROM rm_events WHERE relation = ? AND first_day <= ? AND last_day > ? AND {VISIBLE})"
+    " AS pending"
+)
 
 
 def _held_on(at: int, day: str) -> tuple[str, tuple[Any, ...]]:
-    """Rows holding on ``day`` as known at ``at``; as known now, the partial indexes serve it."""
-    valid = "from_day <= ? AND (to_day IS NULL OR to_day > ?)"
+    """The rows holding on ``day`` as known at ``at`` (``{where}`` left to fill); as known now,
+    the partial indexes serve it."""
     if at >= NOW:
-        return f"to_pos IS NULL AND {valid}", (day, day)
-    return f"from_pos <= ? AND (to_pos IS NULL OR to_pos > ?) AND {valid}", (at, at, day, day)
+        return HELD_NOW, (day, day)
+    return HELD_KNOWN, (at, at, day, day)
+
+
+def _union(template: str, parts: Parts, before: Sequence[Any] = (), after: Sequence[Any] = ()) -> tuple[str, list[Any]]:
+    """``template`` for each of ``parts`` (its ``{where}``), united; ``before`` and ``after`` are
+    the parameters around each part's own."""
+    return _united(template, tuple(where for where, _ in parts)), [
+        p for _, values in parts for p in (*before, *values, *after)
+    ]
+
+
+@lru_cache(maxsize=256)
+def _united(template: str, wheres: tuple[str, ...]) -> str:
+    return " UNION ALL ".join(template.format(where=where) for where in wheres)
 
 
 class ReadModel:
@@ -99,6 +143,7 @@ class ReadModel:
             " (SELECT position FROM rm_tracking WHERE name = 'relations') AS tracked,"
             f" ({head or 'SELECT NULL'}) AS head"
         )
+        self.newest_counted = self.newest + RELATION_COUNTS
         self.names: dict[str, str] = {}  # an entity's name never changes once registered
 
     # Record time
@@ -111,8 +156,9 @@ class ReadModel:
     def lag(self) -> int | None:
         """The store's id of the log's newest entry if the model has not applied it, else None."""
         with self.db.read() as cursor:
-            _, tracked, head = self._newest(cursor)
-        return head if head is not None and head > tracked else None
+            newest = self._newest(cursor)
+        head = newest["head"]
+        return int(head) if head is not None and head > newest["tracked"] else None
 
     def position_of(self, notification: int) -> int | None:
         """The position of the entry the store numbered ``notification``."""
@@ -254,11 +300,17 @@ class ReadModel:
         self, a: str, b: str, on: date, at: int = NOW, explain: bool = True, *, fresh: bool = False
     ) -> Data:
         """The state of ``a`` and ``b`` on ``on`` as a ``RelationState`` serialises."""
-        key = relation_key(a, b)
+        key, day = relation_key(a, b), on.isoformat()
+        holding, bounds = _held_on(at, day)
         with self.db.read() as cursor:
-            position = self._at(cursor, at, fresh)
-            versions = self._versions(cursor, [key], at)
-            return self._states(cursor, "relation = ?", [key], on, at, position, versions, focus=a, explain=explain)[0]
+            newest = self._newest(cursor, self.newest_counted, (at, at, key, key, day, day, at, at))
+            position = _position(newest, at, fresh)
+            cursor.execute(_united(holding, ("relation = ?",)), (key, *bounds))
+            held = _tuples(cursor.fetchall())
+            pending = self._pending(cursor, [key], day, at) if newest["pending"] else []
+            evidence = self._evidence(cursor, held, at)[key] if explain else []
+            names = self._names(cursor, [a, b])
+        return _state(a, b, names, on, position, int(newest["version"] or 0), held, pending, evidence)
 
     def entity_relations(
         self, code: str, on: date, at: int = NOW, explain: bool = True, *, fresh: bool = False
@@ -270,57 +322,48 @@ class ReadModel:
     ) -> Data:
         """Every relation of ``code`` with anything recorded on or before ``on``, as ``EntityRelations``
         serialises."""
+        sides: Parts = [("a = ?", [code]), ("b = ?", [code])]
         with self.db.read() as cursor:
             position = self._at(cursor, at, fresh)
-            versions = self._versions_of(cursor, code, on, at)
-            states = self._states(
-                cursor, "(a = ? OR b = ?)", [code, code], on, at, position, versions, focus=code, explain=explain
-            )
+            counts = self._counts(cursor, sides, on.isoformat(), at)
+            keys = sorted(key for key, count in counts.items() if count.listed)
+            states = self._states(cursor, sides, counts, keys, on, at, position, focus=code, explain=explain)
             names = self._names(cursor, [code])
-        return {"entity": _ref(code, names), "on": on, "as_of_position": position, "relations": states}
+        entity = {"code": code, "name": names.get(code, code)}
+        return {"entity": entity, "on": on, "as_of_position": position, "relations": states}
 
     def _states(
         self,
         cursor: Cursor,
-        where: str,
-        params: list[Any],
+        parts: Parts,
+        counts: dict[str, Counts],
+        keys: list[str],
         on: date,
         at: int,
         position: int,
-        versions: dict[str, int],
         *,
         focus: str,
         explain: bool = True,
     ) -> list[Data]:
-        """The states of the relations in ``versions``, in their order; with ``explain``, the events behind each."""
+        """The states of the relations ``keys`` (all in ``parts``), with ``counts`` of their events;
+        with ``explain``, the events behind each."""
         day = on.isoformat()
         holding, bounds = _held_on(at, day)
-        cursor.execute(
-            f"SELECT relation, facet, item, value, event_id, since FROM rm_intervals WHERE {where} AND {holding}",
-            (*params, *bounds),
-        )
-        held: dict[str, list[Any]] = defaultdict(list)
-        for row in cursor.fetchall():
-            held[row["relation"]].append(row)
-        cursor.execute(
-            f"SELECT relation, id, type, occurred, summary FROM rm_events"
-            f" WHERE {where} AND first_day <= ? AND last_day > ? AND {_visible()} ORDER BY first_day, position",
-            (*params, day, day, at, at),
-        )
+        cursor.execute(*_union(holding, parts, after=bounds))
+        held: dict[str, list[Held]] = defaultdict(list)
+        for fact in _tuples(cursor.fetchall()):
+            held[fact[0]].append(fact)
         pending: dict[str, list[Any]] = defaultdict(list)
-        for row in cursor.fetchall():
+        for row in self._pending(cursor, [key for key in keys if counts.get(key, NO_EVENTS).pending], day, at):
             pending[row["relation"]].append(row)
-        evidence: dict[str, list[Data]] = defaultdict(list)
-        if explain:
-            cited = sorted({row["event_id"] for rows in held.values() for row in rows})
-            for row in self._events_by_id(cursor, cited):
-                evidence[row["relation"]].append(_event_data(row, at))
-        names = self._names(cursor, [code for key in versions for code in key.split("/")])
+        evidence = self._evidence(cursor, [fact for facts in held.values() for fact in facts], at) if explain else {}
+        names = self._names(cursor, [code for key in keys for code in key.split("/")])
         states = []
-        for key, version in versions.items():
+        for key in keys:
             first, second = key.split("/")
             a, b = (first, second) if focus != second else (second, first)
-            states.append(_state(a, b, names, on, position, version, held[key], pending[key], evidence[key]))
+            version = counts.get(key, NO_EVENTS).version
+            states.append(_state(a, b, names, on, position, version, held[key], pending[key], evidence.get(key, [])))
         return states
 
     # Timelines and changes
@@ -330,7 +373,7 @@ class ReadModel:
         with self.db.read() as cursor:
             position = self._at(cursor, at, fresh)
             cursor.execute(
-                f"SELECT * FROM rm_events WHERE relation = ? AND {_visible()} ORDER BY first_day, position",
+                f"SELECT * FROM rm_events WHERE relation = ? AND {VISIBLE} ORDER BY first_day, position",
                 (key, at, at),
             )
             events = [_event(row, at) for row in cursor.fetchall()]
@@ -341,7 +384,7 @@ class ReadModel:
             )
             rows = cursor.fetchall()
             names = self._names(cursor, [a, b])
-            version = self._versions(cursor, [key], at)[key]
+            version = self._counts(cursor, [("relation = ?", [key])], "", at).get(key, NO_EVENTS).version
         return Timeline(
             a=EntityRef(code=a, name=names.get(a, a)),
             b=EntityRef(code=b, name=names.get(b, b)),
@@ -355,7 +398,7 @@ class ReadModel:
         self, start: date, end: date, entity: str | None = None, at: int = NOW, *, fresh: bool = False
     ) -> Changes:
         """Events that took effect after the end of ``start`` and by the end of ``end``."""
-        where = ["last_day > ?", "last_day <= ?", _visible()]
+        where = ["last_day > ?", "last_day <= ?", VISIBLE]
         params: list[Any] = [start.isoformat(), end.isoformat(), at, at]
         if entity:
             where.append("(a = ? OR b = ?)")
@@ -368,13 +411,15 @@ class ReadModel:
             )
             events = [_event(row, at) for row in cursor.fetchall()]
             touched = sorted({relation_key(e.subject, e.counterpart) for e in events})
-            among = f"relation IN ({', '.join('?' for _ in touched)})" if touched else "1 = 0"
+            among: Parts = [(f"relation IN ({', '.join('?' for _ in touched)})" if touched else "1 = 0", touched)]
             focus = entity or ""
-            versions = self._versions(cursor, touched, at)
             before, after = (
                 {
                     relation_key(s["a"]["code"], s["b"]["code"]): RelationState.model_validate(s)
-                    for s in self._states(cursor, among, touched, day, at, position, versions, focus=focus)
+                    for s in self._states(
+                        cursor, among, self._counts(cursor, among, day.isoformat(), at), touched, day, at, position,
+                        focus=focus,
+                    )
                 }
                 for day in (start, end)
             )
@@ -404,64 +449,56 @@ class ReadModel:
 
     # Helpers
 
-    def _newest(self, cursor: Cursor) -> tuple[int, int, int | None]:
-        """The newest position applied, the store's id of the last entry applied, and of the log's head."""
-        cursor.execute(self.newest)
+    def _newest(self, cursor: Cursor, sql: str | None = None, params: Sequence[Any] = ()) -> Any:
+        """One row: the newest position applied, the store's ids of the last entry applied
+        (``tracked``) and of the log's ``head``, and what ``sql`` (``newest`` and more) adds."""
+        cursor.execute(sql or self.newest, params)
         row = cursor.fetchone()
         assert row is not None
-        head = row["head"]
-        return int(row["position"] or 0), int(row["tracked"] or 0), None if head is None else int(head)
+        return row
 
     def _at(self, cursor: Cursor, at: int, fresh: bool = False) -> int:
         """The position an answer is given at: ``at``, or the newest applied, which with ``fresh``
         must be the log's head."""
-        if at != NOW:
-            return at
-        position, tracked, head = self._newest(cursor)
-        if fresh and head is not None and head > tracked:
-            raise Behind(head)
-        return position
+        return at if at != NOW else _position(self._newest(cursor), at, fresh)
 
-    def _events_by_id(self, cursor: Cursor, ids: list[str]) -> list[Any]:
-        if not ids:
+    def _evidence(self, cursor: Cursor, held: list[Held], at: int) -> dict[str, list[Data]]:
+        """The events the ``held`` facts cite, by relation, in valid-time order."""
+        cited = sorted({fact[4] for fact in held})
+        evidence: dict[str, list[Data]] = defaultdict(list)
+        if cited:
+            cursor.execute(
+                f"SELECT * FROM rm_events WHERE id IN ({', '.join('?' for _ in cited)}) ORDER BY first_day, position",
+                cited,
+            )
+            for row in cursor.fetchall():
+                evidence[row["relation"]].append(_event_data(row, at))
+        return evidence
+
+    def _counts(self, cursor: Cursor, parts: Parts, day: str, at: int) -> dict[str, Counts]:
+        """What the events of each relation in ``parts`` say as known at ``at`` (of ``day``)."""
+        cursor.execute(*_union(COUNTS, parts, before=(at, at, day, at, at, day, day, at, at)))
+        return {
+            row["relation"]: Counts(int(row["version"]), bool(row["listed"]), bool(row["pending"]))
+            for row in cursor.fetchall()
+        }
+
+    def _pending(self, cursor: Cursor, keys: list[str], day: str, at: int) -> list[Any]:
+        """The events of ``keys`` whose window holds ``day`` but ends after it, in valid-time order."""
+        if not keys:
             return []
         cursor.execute(
-            f"SELECT * FROM rm_events WHERE id IN ({', '.join('?' for _ in ids)}) ORDER BY first_day, position",
-            ids,
+            f"SELECT relation, id, type, occurred, summary FROM rm_events WHERE relation IN ({', '.join('?' for _ in keys)})"
+            f" AND first_day <= ? AND last_day > ? AND {VISIBLE} ORDER BY first_day, position",
+            (*keys, day, day, at, at),
         )
         return cursor.fetchall()
 
-    def _versions(self, cursor: Cursor, keys: list[str], at: int = NOW) -> dict[str, int]:
-        """Each relation's version as of ``at``, in the order of ``keys``: its events and
-        retractions recorded by then."""
-        if not keys:
-            return {}
-        marks = ", ".join("?" for _ in keys)
-        cursor.execute(
-            f"SELECT relation, SUM(CASE WHEN position <= ? THEN 1 ELSE 0 END)"
-            f" + SUM(CASE WHEN retracted_pos <= ? THEN 1 ELSE 0 END) AS version"
-            f" FROM rm_events WHERE relation IN ({marks}) GROUP BY relation",
-            (at, at, *keys),
-        )
-        found = {row["relation"]: int(row["version"]) for row in cursor.fetchall()}
-        return {key: found.get(key, 0) for key in keys}
-
-    def _versions_of(self, cursor: Cursor, code: str, on: date, at: int) -> dict[str, int]:
-        """The versions of the relations of ``code`` with a visible event on or before ``on``, by key."""
-        cursor.execute(
-            "SELECT relation, SUM(CASE WHEN position <= ? THEN 1 ELSE 0 END)"
-            " + SUM(CASE WHEN retracted_pos <= ? THEN 1 ELSE 0 END) AS version,"
-            f" MAX(CASE WHEN first_day <= ? AND {_visible()} THEN 1 ELSE 0 END) AS shown"
-            " FROM rm_events WHERE a = ? OR b = ? GROUP BY relation",
-            (at, at, on.isoformat(), at, at, code, code),
-        )
-        return {row["relation"]: int(row["version"]) for row in sorted(cursor.fetchall(), key=itemgetter("relation"))
-                if row["shown"]}
-
     def _names(self, cursor: Cursor, codes: list[str]) -> dict[str, str]:
         """Entity names by code, read once each (they never change)."""
-        missing = sorted(set(codes) - self.names.keys())
+        missing = [code for code in codes if code not in self.names]
         if missing:
+            missing = sorted(set(missing))
             cursor.execute(
                 f"SELECT code, name FROM rm_entities WHERE code IN ({', '.join('?' for _ in missing)})", missing
             )
@@ -469,8 +506,21 @@ class ReadModel:
         return self.names
 
 
-def _ref(code: str, names: dict[str, str]) -> Data:
-    return {"code": code, "name": names.get(code, code)}
+def _tuples(rows: list[Any]) -> list[Any]:
+    """Rows as tuples of their columns in the order selected: a tuple is read faster than a
+    row by name (``sqlite3.Row`` or PostgreSQL's dict rows alike)."""
+    return [tuple(row.values()) if isinstance(row, dict) else tuple(row) for row in rows]
+
+
+def _position(newest: Any, at: int, fresh: bool) -> int:
+    """``at``, or as known now the newest position of the row of ``_newest``; with ``fresh``,
+    only if the model has applied the log's head."""
+    if at != NOW:
+        return at
+    head = newest["head"]
+    if fresh and head is not None and head > newest["tracked"]:
+        raise Behind(int(head))
+    return int(newest["position"] or 0)
 
 
 def _state(
@@ -480,39 +530,56 @@ def _state(
     on: date,
     position: int,
     version: int,
-    held: list[Any],
+    held: list[Held],
     pending: list[Any],
     evidence: list[Data],
 ) -> Data:
-    diplomatic: Data = {"status": DiplomaticStatus.NONE.value, "since": None, "event": None}
-    lists: dict[str, list[Data]] = {name: [] for name, _ in FACETS.values()}
-    for row in sorted(held, key=itemgetter("facet", "item")):
-        value = json.loads(row["value"])
-        facet = row["facet"]
+    """One state; ``held`` are its facts holding on ``on``, ``evidence`` the events they cite."""
+    diplomatic: Data = {"status": NO_STATUS, "since": None, "event": None}
+    recognitions: list[Data] = []
+    missions: list[Data] = []
+    agreements: list[Data] = []
+    memberships: list[Data] = []
+    for _, facet, _, text, event, since in sorted(held, key=FACT_ORDER):
+        value = from_json(text)
         if facet == "diplomatic":
-            diplomatic = {"status": value["status"], "since": row["since"], "event": row["event_id"]}
-        elif facet in FACETS:
-            name, fields = FACETS[facet]
-            lists[name].append({**{f: value[f] for f in fields}, "since": row["since"], "event": row["event_id"]})
-    recognitions = lists["held"]
+            diplomatic = {"status": value["status"], "since": since, "event": event}
+        elif facet == "recognition":
+            recognitions.append(
+                {"recognizer": value["recognizer"], "recognized": value["recognized"], "since": since, "event": event}
+            )
+        elif facet == "mission":
+            missions.append(
+                {"sender": value["sender"], "host": value["host"], "level": value["level"], "since": since,
+                 "event": event}
+            )
+        elif facet == "agreement":
+            agreements.append(
+                {"agreement": value["agreement"], "kind": value["kind"], "title": value["title"], "since": since,
+                 "event": event}
+            )
+        elif facet == "membership":
+            memberships.append(
+                {"member": value["member"], "body": value["body"], "status": value["status"], "role": value["role"],
+                 "since": since, "event": event}
+            )
     pairs = {(r["recognizer"], r["recognized"]) for r in recognitions}
-    cited = {row["event_id"] for row in held}
     return {
-        "a": _ref(a, names),
-        "b": _ref(b, names),
+        "a": {"code": a, "name": names.get(a, a)},
+        "b": {"code": b, "name": names.get(b, b)},
         "on": on,
         "as_of_position": position,
         "version": version,
         "diplomatic": diplomatic,
         "recognition": {"a_recognizes_b": (a, b) in pairs, "b_recognizes_a": (b, a) in pairs, "held": recognitions},
-        "missions": lists["missions"],
-        "agreements": lists["agreements"],
-        "memberships": lists["memberships"],
+        "missions": missions,
+        "agreements": agreements,
+        "memberships": memberships,
         "pending": [
             {"id": row["id"], "type": row["type"], "occurred": row["occurred"], "summary": row["summary"]}
             for row in pending
         ],
-        "events": [event for event in evidence if event["id"] in cited],
+        "events": evidence,
     }
 
 
@@ -520,7 +587,7 @@ def _event_data(row: Any, at: int) -> Data:
     """An event as ``EventOut`` serialises it."""
     retracted = None
     if row["retracted_pos"] is not None and row["retracted_pos"] <= at:
-        retraction = json.loads(row["retraction"])
+        retraction = from_json(row["retraction"])
         retracted = {name: retraction[name] for name in RETRACTION_FIELDS}
     return {
         "id": row["id"],
@@ -531,10 +598,10 @@ def _event_data(row: Any, at: int) -> Data:
         "occurred": row["occurred"],
         "window": {"first": row["first_day"], "last": row["last_day"]},
         "summary": row["summary"],
-        "attributes": json.loads(row["attributes"]),
+        "attributes": from_json(row["attributes"]),
         "sources": [
             {"title": source["title"], "quote": source.get("quote"), "url": source.get("url")}
-            for source in json.loads(row["sources"])
+            for source in from_json(row["sources"])
         ],
         "recorded_at": row["recorded_at"],
         "recorded_by": row["recorded_by"],

@@ -27,6 +27,12 @@ TABLES = [
     "CREATE INDEX IF NOT EXISTS rm_events_b ON rm_events (b, first_day)",
     "CREATE INDEX IF NOT EXISTS rm_events_last_day ON rm_events (last_day)",
     "CREATE INDEX IF NOT EXISTS rm_events_type ON rm_events (type, position)",
+    # What a state counts of a relation's events (its version, what is pending on a day) from the
+    # index alone: of one relation, and grouped by relation, of each side of an entity.
+    "CREATE INDEX IF NOT EXISTS rm_events_relation_counts ON rm_events"
+    " (relation, first_day, last_day, position, retracted_pos)",
+    "CREATE INDEX IF NOT EXISTS rm_events_a_counts ON rm_events (a, relation, first_day, last_day, position, retracted_pos)",
+    "CREATE INDEX IF NOT EXISTS rm_events_b_counts ON rm_events (b, relation, first_day, last_day, position, retracted_pos)",
     # One row per fact and the valid-time days [from_day, to_day) it held, as known over the
     # record-time positions [from_pos, to_pos).
     "CREATE TABLE IF NOT EXISTS rm_intervals ("
@@ -38,6 +44,13 @@ TABLES = [
     " WHERE to_pos IS NULL",
     "CREATE INDEX IF NOT EXISTS rm_intervals_a_now ON rm_intervals (a, from_day) WHERE to_pos IS NULL",
     "CREATE INDEX IF NOT EXISTS rm_intervals_b_now ON rm_intervals (b, from_day) WHERE to_pos IS NULL",
+    # The rows holding on a day as known now, told from the index alone: only those are read.
+    "CREATE INDEX IF NOT EXISTS rm_intervals_now_days ON rm_intervals (relation, from_day, to_day, to_pos)"
+    " WHERE to_pos IS NULL",
+    "CREATE INDEX IF NOT EXISTS rm_intervals_a_now_days ON rm_intervals (a, from_day, to_day, to_pos)"
+    " WHERE to_pos IS NULL",
+    "CREATE INDEX IF NOT EXISTS rm_intervals_b_now_days ON rm_intervals (b, from_day, to_day, to_pos)"
+    " WHERE to_pos IS NULL",
     "CREATE INDEX IF NOT EXISTS rm_intervals_known ON rm_intervals (relation, from_pos)",
     "CREATE INDEX IF NOT EXISTS rm_intervals_a_known ON rm_intervals (a, from_pos)",
     "CREATE INDEX IF NOT EXISTS rm_intervals_b_known ON rm_intervals (b, from_pos)",
