@@ -471,13 +471,14 @@ def _routes() -> Any:
         responses=responses(401, 409, 422, 503),
     )
     def append_batch(
-        response: Response, service: ServiceDep, by: WriterDep, batch: Annotated[BatchIn, Body(examples=[EXAMPLE_BATCH])],
+        service: ServiceDep, by: WriterDep, batch: Annotated[BatchIn, Body(examples=[EXAMPLE_BATCH])],
         key: KeyDep = None,
-    ) -> BatchOut:
+    ) -> Response:
         stored, ack = service.append_many(batch.events, by, request=keyed(key, by, "batch", batch))
-        acknowledge(response, ack)
         count_appended(stored, ack)
-        return BatchOut(events=stored)
+        answered = Response(BatchOut(events=stored).model_dump_json(), status_code=201, media_type="application/json")
+        acknowledge(answered, ack)
+        return answered
 
     @router.api_route(
         "/v1/events/batch",
