@@ -26,7 +26,9 @@ GENESIS = "0" * 64
 
 def timestamp(moment: datetime) -> str:
     """Record time as stored and compared: UTC, microseconds, ``Z``."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    if moment.tzinfo is not UTC:
+        moment = moment.astimezone(UTC)
+    return moment.replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
 
 
 def kind_of(event: DomainEvent) -> str:

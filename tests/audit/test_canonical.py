@@ -1,10 +1,12 @@
-"""The chain's canonical JSON is RFC 8785's, whichever way it is computed."""
+"""The chain's canonical JSON is RFC 8785's, whichever way it is computed; record times sort as text."""
+
+from datetime import UTC, datetime, timedelta, timezone
 
 import rfc8785
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from projections.audit import canonical
+from projections.audit import canonical, timestamp
 
 JSON = st.recursive(
     st.none()
@@ -40,3 +42,10 @@ def test_keys_sort_by_utf16_code_units() -> None:
 
 def test_fractions_take_the_standard_forms() -> None:
     assert '"attributes":{"a":1,"b":1e+21,"c":0.1}' in canonical(entry({"a": 1.0, "b": 1e21, "c": 0.1}))
+
+
+def test_record_times_compare_as_text_in_time_order() -> None:
+    early, late = datetime(500, 1, 1, tzinfo=UTC), datetime(2026, 11, 26, 12, 0, 0, 5, tzinfo=timezone(timedelta(hours=1)))
+    assert timestamp(early) == "0500-01-01T00:00:00.000000Z"
+    assert timestamp(late) == "2026-11-26T11:00:00.000005Z"
+    assert timestamp(early) < timestamp(late)
