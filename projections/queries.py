@@ -138,12 +138,15 @@ class ReadModel:
     def __init__(self, db: Database, head: str | None = None):
         """``head``: the SQL of ``log_head``, for reads that check they are ``fresh``."""
         self.db = db
-        self.newest = (
-            "SELECT (SELECT MAX(position) FROM rm_log) AS position,"
-            " (SELECT position FROM rm_tracking WHERE name = 'relations') AS tracked,"
+        position = "SELECT (SELECT MAX(position) FROM rm_log) AS position"
+        checked = (
+            f"{position}, (SELECT position FROM rm_tracking WHERE name = 'relations') AS tracked,"
             f" ({head or 'SELECT NULL'}) AS head"
         )
-        self.newest_counted = self.newest + RELATION_COUNTS
+        # The newest position applied; when fresh, beside the store's ids of the last entry
+        # applied (tracked) and of the log's head.
+        self.newest = {False: position, True: checked}
+        self.newest_counted = {fresh: sql + RELATION_COUNTS for fresh, sql in self.newest.items()}
         self.names: dict[str, str] = {}  # an entity's name never changes once registered
 
     # Record time
@@ -156,7 +159,7 @@ class ReadModel:
     def lag(self) -> int | None:
         """The store's id of the log's newest entry if the model has not applied it, else None."""
         with self.db.read() as cursor:
-            newest = self._newest(cursor)
+            newest = self._newest(cursor, self.newest[True])
         head = newest["head"]
         return int(head) if head is not None and head > newest["tracked"] else None
 
@@ -303,7 +306,7 @@ class ReadModel:
         key, day = relation_key(a, b), on.isoformat()
         holding, bounds = _held_on(at, day)
         with self.db.read() as cursor:
-            newest = self._newest(cursor, self.newest_counted, (at, at, key, key, day, day, at, at))
+            newest = self._newest(cursor, self.newest_counted[fresh], (at, at, key, key, day, day, at, at))
             position = _position(newest, at, fresh)
             cursor.execute(_united(holding, ("relation = ?",)), (key, *bounds))
             held = _tuples(cursor.fetchall())
@@ -449,10 +452,9 @@ class ReadModel:
 
     # Helpers
 
-    def _newest(self, cursor: Cursor, sql: str | None = None, params: Sequence[Any] = ()) -> Any:
-        """One row: the newest position applied, the store's ids of the last entry applied
-        (``tracked``) and of the log's ``head``, and what ``sql`` (``newest`` and more) adds."""
-        cursor.execute(sql or self.newest, params)
+    def _newest(self, cursor: Cursor, sql: str, params: Sequence[Any] = ()) -> Any:
+        """The one row of ``sql``, one of ``newest`` (and more)."""
+        cursor.execute(sql, params)
         row = cursor.fetchone()
         assert row is not None
         return row
@@ -460,7 +462,7 @@ class ReadModel:
     def _at(self, cursor: Cursor, at: int, fresh: bool = False) -> int:
         """The position an answer is given at: ``at``, or the newest applied, which with ``fresh``
         must be the log's head."""
-        return at if at != NOW else _position(self._newest(cursor), at, fresh)
+        return at if at != NOW else _position(self._newest(cursor, self.newest[fresh]), at, fresh)
 
     def _evidence(self, cursor: Cursor, held: list[Held], at: int) -> dict[str, list[Data]]:
         """The events the ``held`` facts cite, by relation, in valid-time order."""
@@ -517,9 +519,8 @@ def _position(newest: Any, at: int, fresh: bool) -> int:
     only if the model has applied the log's head."""
     if at != NOW:
         return at
-    head = newest["head"]
-    if fresh and head is not None and head > newest["tracked"]:
-        raise Behind(int(head))
+    if fresh and newest["head"] is not None and newest["head"] > newest["tracked"]:
+        raise Behind(int(newest["head"]))
     return int(newest["position"] or 0)
 
 
