@@ -524,6 +524,11 @@ def _position(newest: Any, at: int, fresh: bool) -> int:
     return int(newest["position"] or 0)
 
 
+# A fact's value, parsed once: few are distinct (a diplomatic status is one of four), and nothing
+# changes a parsed value.
+_value = lru_cache(maxsize=1024)(from_json)
+
+
 def _state(
     a: str,
     b: str,
@@ -541,8 +546,8 @@ def _state(
     missions: list[Data] = []
     agreements: list[Data] = []
     memberships: list[Data] = []
-    for _, facet, _, text, event, since in sorted(held, key=FACT_ORDER):
-        value = from_json(text)
+    for _, facet, _, text, event, since in sorted(held, key=FACT_ORDER) if len(held) > 1 else held:
+        value = _value(text)
         if facet == "diplomatic":
             diplomatic = {"status": value["status"], "since": since, "event": event}
         elif facet == "recognition":
@@ -564,7 +569,7 @@ def _state(
                 {"member": value["member"], "body": value["body"], "status": value["status"], "role": value["role"],
                  "since": since, "event": event}
             )
-    pairs = {(r["recognizer"], r["recognized"]) for r in recognitions}
+    pairs = {(r["recognizer"], r["recognized"]) for r in recognitions} if recognitions else set()
     return {
         "a": {"code": a, "name": names.get(a, a)},
         "b": {"code": b, "name": names.get(b, b)},
