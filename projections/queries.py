@@ -49,6 +49,10 @@ from projections.models import (
 NOW = 2**62  # a position past every entry: "as known now"
 MAX_POSITION = 2**63 - 1  # the largest position either store can compare with
 
+EVENT = (
+    "id, position, type, subject, counterpart, occurred, first_day, last_day, summary, attributes, sources,"
+    " recorded_at, recorded_by, retracted_pos, retraction"
+)
 RETRACTION_FIELDS = ("id", "position", "reason", "replaced_by", "recorded_at", "recorded_by")
 NO_STATUS = DiplomaticStatus.NONE.value
 
@@ -470,11 +474,12 @@ class ReadModel:
         evidence: dict[str, list[Data]] = defaultdict(list)
         if cited:
             cursor.execute(
-                f"SELECT * FROM rm_events WHERE id IN ({', '.join('?' for _ in cited)}) ORDER BY first_day, position",
+                f"SELECT relation, {EVENT} FROM rm_events WHERE id IN ({', '.join('?' for _ in cited)})"
+                " ORDER BY first_day, position",
                 cited,
             )
-            for row in cursor.fetchall():
-                evidence[row["relation"]].append(_event_data(row, at))
+            for row in _tuples(cursor.fetchall()):
+                evidence[row[0]].append(_event_data(row[1:], at))
         return evidence
 
     def _counts(self, cursor: Cursor, parts: Parts, day: str, at: int) -> dict[str, Counts]:
@@ -589,30 +594,35 @@ def _state(
     }
 
 
-def _event_data(row: Any, at: int) -> Data:
-    """An event as ``EventOut`` serialises it."""
+def _event_data(event: Sequence[Any], at: int) -> Data:
+    """An event (its ``EVENT`` columns) as ``EventOut`` serialises it."""
+    (id_, position, type_, subject, counterpart, occurred, first_day, last_day, summary, attributes, sources,
+     recorded_at, recorded_by, retracted_pos, retraction) = event
     retracted = None
-    if row["retracted_pos"] is not None and row["retracted_pos"] <= at:
-        retraction = from_json(row["retraction"])
-        retracted = {name: retraction[name] for name in RETRACTION_FIELDS}
+    if retracted_pos is not None and retracted_pos <= at:
+        withdrawn = from_json(retraction)
+        retracted = {name: withdrawn[name] for name in RETRACTION_FIELDS}
     return {
-        "id": row["id"],
-        "position": row["position"],
-        "type": row["type"],
-        "subject": row["subject"],
-        "counterpart": row["counterpart"],
-        "occurred": row["occurred"],
-        "window": {"first": row["first_day"], "last": row["last_day"]},
-        "summary": row["summary"],
-        "attributes": from_json(row["attributes"]),
-        "sources": [
-            {"title": source["title"], "quote": source.get("quote"), "url": source.get("url")}
-            for source in from_json(row["sources"])
-        ],
-        "recorded_at": row["recorded_at"],
-        "recorded_by": row["recorded_by"],
+        "id": id_,
+        "position": position,
+        "type": type_,
+        "subject": subject,
+        "counterpart": counterpart,
+        "occurred": occurred,
+        "window": {"first": first_day, "last": last_day},
+        "summary": summary,
+        "attributes": _value(attributes),
+        "sources": _sources(sources),
+        "recorded_at": recorded_at,
+        "recorded_by": recorded_by,
         "retracted": retracted,
     }
+
+
+@lru_cache(maxsize=1024)
+def _sources(text: str) -> list[Data]:
+    """An event's sources as ``Source`` serialises them, parsed once (many events cite the same)."""
+    return [{"title": source["title"], "quote": source.get("quote"), "url": source.get("url")} for source in from_json(text)]
 
 
 def _event(row: Any, at: int) -> EventOut:
