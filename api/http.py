@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import hashlib
 import json
 import logging
@@ -289,9 +290,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.writers = writers
         if not writers:
             log.warning("no writer tokens configured (CHANCERY_TOKENS): the HTTP API is read-only")
+        # What start-up made (modules, the app, its routes) lives as long as the server: the
+        # collector need not walk it again each time answers made of many objects trigger it.
+        gc.freeze()
         try:
             yield
         finally:
+            gc.unfreeze()
             service.close()
 
     app = FastAPI(
