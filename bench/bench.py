@@ -49,6 +49,7 @@ import os
 import platform
 import random
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -247,6 +248,7 @@ class Figures:
 
     values: dict[str, Any] = field(default_factory=dict)
     errors: dict[str, str] = field(default_factory=dict)
+    saved: Callable[[], None] = lambda: None  # noqa: E731 - called after each phase: the JSON so far
 
     @contextmanager
     def phase(self, name: str) -> Iterator[None]:
@@ -260,6 +262,8 @@ class Figures:
             traceback.print_exc(file=sys.stdout)
         else:
             say(f"  {name} done in {time.monotonic() - started:.1f}s")
+        finally:
+            self.saved()
 
 
 def register(service: Service, work: Workload) -> None:
@@ -451,8 +455,7 @@ def raw_store(url: str, work: Workload, figures: Figures) -> None:
         app.close()
 
 
-def measure(size: int, options: Options) -> Figures:
-    figures = Figures()
+def measure(size: int, options: Options, figures: Figures) -> None:
     stores = Stores(options.database_url, options.folder, size, options.keep)
     say(f"{size:,} events: generating")
     work = Workload.make(size, options.seed, options.samples, options.singles)
@@ -478,7 +481,6 @@ def measure(size: int, options: Options) -> Figures:
             appends_in_process(http_url, work, figures)
     finally:
         stores.drop()
-    return figures
 
 
 def busy_cores(seconds: float = 2.0) -> float:
@@ -538,9 +540,11 @@ def main() -> None:
            "wrk": f"-t{args.wrk_threads} -c{args.wrk_connections} -d{args.wrk_seconds:g}s", "seed": args.seed}
     say(f"benchmark on {store}, sizes {', '.join(label(s) for s in sizes)}; scratch folder {folder}")
     results: dict[int, Figures] = {}
+    signal.signal(signal.SIGTERM, stopped)  # so that a stopped run stops its server and drops its stores
     try:
         for size in sizes:
-            results[size] = measure(size, options)
+            results[size] = Figures(saved=lambda: write(output, run, results))
+            measure(size, options, results[size])
             write(output, run, results)
     finally:
         if not args.keep:
@@ -548,6 +552,10 @@ def main() -> None:
     print()
     print(table(rows(results), run, results))
     say(f"written {output}")
+
+
+def stopped(signum: int, frame: object) -> None:
+    raise SystemExit(f"stopped by signal {signum}")
 
 
 def write(output: Path, run: dict[str, Any], results: dict[int, Figures]) -> None:
