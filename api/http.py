@@ -7,7 +7,7 @@ import gc
 import hashlib
 import json
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import UTC, date, datetime
 from typing import Annotated, Any
@@ -40,7 +40,7 @@ from projections import (
     Timeline,
 )
 from projections.models import Data
-from projections.queries import MAX_POSITION, day_before
+from projections.queries import MAX_POSITION, Behind, day_before
 
 log = logging.getLogger("chancery")
 
@@ -243,6 +243,22 @@ def answer(data: Data, headers: dict[str, str] | None = None) -> Response:
     return Response(to_json(data), media_type="application/json", headers=headers)
 
 
+async def promptly(service: Service, read: Callable[[bool], Response]) -> Response:
+    """Answer a read of the state routes, ``read(wait)``.
+
+    On SQLite a read is an indexed look-up in a local file, shorter than the hand-off to a worker
+    thread, so it runs here, on the event loop, unless the read model must first catch up with
+    the log (``read(False)`` raises ``Behind``): that, like every read from PostgreSQL (a round
+    trip away), runs in a worker thread.
+    """
+    if service.local:
+        try:
+            return read(False)
+        except Behind:
+            pass
+    return await run_in_threadpool(read, True)
+
+
 def acknowledge(response: Response, ack: Ack, location: str | None = None) -> None:
     response.headers["Chancery-Position"] = str(ack.position)
     if location:
@@ -373,11 +389,16 @@ def _routes() -> Any:
         summary="The state of one relation at the end of a day.",
         responses=responses(404, 422, 503),
     )
-    def relation_state(
+    async def relation_state(
         a: Code, b: Code, service: ServiceDep, at: AsOfDep, on: OnQuery = None, explain: Explain = True
     ) -> Response:
-        state = service.relation_state_data(a, b, day(on, "on", today()), at, explain)
-        return answer(state, {"ETag": f'"{state["version"]}"'})
+        when = day(on, "on", today())
+
+        def read(wait: bool) -> Response:
+            state = service.relation_state_data(a, b, when, at, explain, wait=wait)
+            return answer(state, {"ETag": f'"{state["version"]}"'})
+
+        return await promptly(service, read)
 
     @router.get(
         "/v1/relations/{a}/{b}/timeline",
@@ -396,10 +417,11 @@ def _routes() -> Any:
         summary="Every relation of an entity at the end of a day.",
         responses=responses(422, 503),
     )
-    def entity_relations(
+    async def entity_relations(
         code: Code, service: ServiceDep, at: AsOfDep, on: OnQuery = None, explain: Explain = True
     ) -> Response:
-        return answer(service.entity_relations_data(code, day(on, "on", today()), at, explain))
+        when = day(on, "on", today())
+        return await promptly(service, lambda wait: answer(service.entity_relations_data(code, when, at, explain, wait=wait)))
 
     @router.get(
         "/v1/changes",

@@ -216,6 +216,11 @@ class Service:
 
     # Reads
 
+    @property
+    def local(self) -> bool:
+        """Whether a read is a look-up in a local file (SQLite) rather than a round trip to a server."""
+        return self.url.is_sqlite
+
     def code(self, name: str) -> str:
         return self.app.resolve(name).code
 
@@ -229,17 +234,22 @@ class Service:
     def relation_state(self, a: str, b: str, on: date, at: int | None = None, explain: bool = True) -> RelationState:
         return RelationState.model_validate(self.relation_state_data(a, b, on, at, explain))
 
-    def relation_state_data(self, a: str, b: str, on: date, at: int | None = None, explain: bool = True) -> Data:
+    def relation_state_data(
+        self, a: str, b: str, on: date, at: int | None = None, explain: bool = True, *, wait: bool = True
+    ) -> Data:
         """The state as plain data, to answer with as it is."""
         first, second = self.pair(a, b)
-        return self._answer(partial(self.read.relation_state_data, first, second, on, explain=explain), at)
+        return self._answer(partial(self.read.relation_state_data, first, second, on, explain=explain), at, wait)
 
     def entity_relations(self, name: str, on: date, at: int | None = None, explain: bool = True) -> EntityRelations:
         return EntityRelations.model_validate(self.entity_relations_data(name, on, at, explain))
 
-    def entity_relations_data(self, name: str, on: date, at: int | None = None, explain: bool = True) -> Data:
+    def entity_relations_data(
+        self, name: str, on: date, at: int | None = None, explain: bool = True, *, wait: bool = True
+    ) -> Data:
         """Every relation of an entity as plain data, to answer with as it is."""
-        return self._answer(partial(self.read.entity_relations_data, self.code(name), on, explain=explain), at)
+        code = self.code(name)
+        return self._answer(partial(self.read.entity_relations_data, code, on, explain=explain), at, wait)
 
     def timeline(self, a: str, b: str, at: int | None = None) -> Timeline:
         return self._answer(partial(self.read.timeline, *self.pair(a, b)), at)
@@ -253,11 +263,14 @@ class Service:
     def event(self, event_id: UUID, at: int | None = None) -> EventOut:
         return self._answer(partial(self.read.event, event_id), at)
 
-    def _answer(self, read: Callable[..., T], at: int | None) -> T:
+    def _answer(self, read: Callable[..., T], at: int | None, wait: bool = True) -> T:
         """``read`` as known at ``at``; with none given, as known now, from a read model that has
-        applied every entry of the log as the read found it, so every acknowledged write."""
+        applied every entry of the log as the read found it, so every acknowledged write. Without
+        ``wait``, a read model behind the log raises ``Behind`` instead of catching up."""
         if at is not None:
             return read(at=at)
+        if not wait:
+            return read(at=NOW, fresh=True)
         deadline = time.monotonic() + READ_WAIT_SECONDS
         while True:
             try:

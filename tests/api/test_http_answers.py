@@ -10,7 +10,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.service import Service
-from tests.api.test_http import STORES, seeded_server
+from tests.api.test_http import STORES, seed_store, seeded_server, serving
+from tests.domain.builders import sent
 
 DAYS = ["1903-11-05", "1950-01-01", "2008-06-01", "2016-01-01", "2017-06-13", "2018-01-01", "2025-03-01"]
 
@@ -56,3 +57,20 @@ def test_an_answer_as_known_at_a_position_is_its_model_serialised(client: TestCl
         response = client.get("/v1/entities/PAN/relations", params={"on": "2018-01-01", "at_position": position})
         model = service.entity_relations("PAN", date(2018, 1, 1), at=position)
         assert response.content == model.model_dump_json(by_alias=True).encode()
+
+
+def test_a_state_over_http_reflects_what_another_process_wrote_and_left_unprojected(
+    database_url: str, seeded_sqlite_file: Path
+) -> None:
+    seed_store(database_url, seeded_sqlite_file)
+    with serving(database_url) as client:
+        day = {"on": "2020-01-01"}
+        assert client.get("/v1/relations/PAN/KOR", params=day).json()["diplomatic"]["status"] == "established"
+        writer = Service(database_url)
+        try:
+            writer.app.append(sent("relations.severed", "2019-05-01", "PAN", "KOR"), "t")  # not projected
+        finally:
+            writer.close()
+        assert client.get("/v1/relations/KOR/PAN", params=day).json()["diplomatic"]["status"] == "severed"
+        relations = client.get("/v1/entities/KOR/relations", params=day).json()["relations"]
+        assert [r["diplomatic"]["status"] for r in relations if r["b"]["code"] == "PAN"] == ["severed"]
