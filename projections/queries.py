@@ -151,6 +151,13 @@ class ReadModel:
         # applied (tracked) and of the log's head.
         self.newest = {False: position, True: checked}
         self.newest_counted = {fresh: sql + RELATION_COUNTS for fresh, sql in self.newest.items()}
+        # The same with each fact holding on a day beside it (one row of nulls when none holds).
+        self.relation = {
+            (holding, fresh): f"SELECT found.*, newest.* FROM ({counted}) AS newest"
+            f" LEFT JOIN ({holding.format(where='relation = ?')}) AS found ON 1 = 1"
+            for holding in (HELD_NOW, HELD_KNOWN)
+            for fresh, counted in self.newest_counted.items()
+        }
         self.names: dict[str, str] = {}  # an entity's name never changes once registered
 
     # Record time
@@ -308,16 +315,27 @@ class ReadModel:
     ) -> Data:
         """The state of ``a`` and ``b`` on ``on`` as a ``RelationState`` serialises."""
         key, day = relation_key(a, b), on.isoformat()
-        holding, bounds = _held_on(at, day)
         with self.db.read() as cursor:
-            newest = self._newest(cursor, self.newest_counted[fresh], (at, at, key, key, day, day, at, at))
+            newest, held = self._relation(cursor, key, day, at, fresh)
             position = _position(newest, at, fresh)
-            cursor.execute(_united(holding, ("relation = ?",)), (key, *bounds))
-            held = _tuples(cursor.fetchall())
             pending = self._pending(cursor, [key], day, at) if newest["pending"] else []
             evidence = self._evidence(cursor, held, at)[key] if explain else []
             names = self._names(cursor, [a, b])
         return _state(a, b, names, on, position, int(newest["version"] or 0), held, pending, evidence)
+
+    def _relation(self, cursor: Cursor, key: str, day: str, at: int, fresh: bool) -> tuple[Any, list[Held]]:
+        """The newest row with the counts of the relation ``key``, and its facts holding on ``day``:
+        in one statement on PostgreSQL, where each is a round trip, in two on SQLite, where a
+        statement costs less than joining them."""
+        holding, bounds = _held_on(at, day)
+        counted = (at, at, key, key, day, day, at, at)
+        if self.db.dialect == "postgresql":
+            cursor.execute(self.relation[holding, fresh], (*counted, key, *bounds))
+            rows = cursor.fetchall()
+            return rows[0], [fact[:6] for fact in _tuples(rows) if fact[0] is not None]
+        newest = self._newest(cursor, self.newest_counted[fresh], counted)
+        cursor.execute(_united(holding, ("relation = ?",)), (key, *bounds))
+        return newest, _tuples(cursor.fetchall())
 
     def entity_relations(
         self, code: str, on: date, at: int = NOW, explain: bool = True, *, fresh: bool = False
