@@ -348,9 +348,12 @@ class ReadModel:
         """Every relation of ``code`` with anything recorded on or before ``on``, as ``EntityRelations``
         serialises."""
         sides: Parts = [("a = ?", [code]), ("b = ?", [code])]
+        # SQLite counts each side from an index of its own. PostgreSQL without statistics (new
+        # tables, autovacuum off) would count the two in parallel workers, slower than one scan.
+        either: Parts = sides if self.db.dialect == "sqlite" else [("(a = ? OR b = ?)", [code, code])]
         with self.db.read() as cursor:
             position = self._at(cursor, at, fresh)
-            counts = self._counts(cursor, sides, on.isoformat(), at)
+            counts = self._counts(cursor, either, on.isoformat(), at)
             keys = sorted(key for key, count in counts.items() if count.listed)
             states = self._states(cursor, sides, counts, keys, on, at, position, focus=code, explain=explain)
             names = self._names(cursor, [code])
