@@ -248,14 +248,8 @@ class Batch:
             )
             for row in cursor.fetchall():
                 facts[row["relation"]].append(_fact(row))
-            cursor.execute(
-                "SELECT id, relation, facet, item, value, event_id, from_day FROM rm_intervals"
-                f" WHERE relation IN ({_marks(chunk)}) AND to_pos IS NULL",
-                chunk,
-            )
-            for row in cursor.fetchall():
-                identity = (row["facet"], row["item"], row["value"], row["event_id"], date.fromisoformat(row["from_day"]))
-                rows[row["relation"]][identity] = row["id"]
+            for relation, current in _current_rows(cursor, chunk).items():
+                rows[relation] |= current
         for key in missing:
             relations.put(key, Spans(facts[key]), rows[key])
 
@@ -389,16 +383,7 @@ def update_intervals(cursor: Cursor, keys: list[str], after: int) -> None:
             chunk,
         )
         events = cursor.fetchall()
-        current: dict[str, dict[Key, str]] = {key: {} for key in chunk}
-        if after:
-            cursor.execute(
-                "SELECT id, relation, facet, item, value, event_id, from_day FROM rm_intervals"
-                f" WHERE relation IN ({_marks(chunk)}) AND to_pos IS NULL",
-                chunk,
-            )
-            for row in cursor.fetchall():
-                key = (row["facet"], row["item"], row["value"], row["event_id"], date.fromisoformat(row["from_day"]))
-                current[row["relation"]][key] = row["id"]
+        current = _current_rows(cursor, chunk) if after else {key: {} for key in chunk}
         opened: list[tuple[Any, ...]] = []
         closed: list[tuple[int, str]] = []
         for relation, rows in groupby(events, key=lambda row: row["relation"]):
@@ -440,6 +425,20 @@ def _relation_rows(
             open_rows[_key(held)] = row
             rows.append(row)
     opened += [tuple(row) for row in rows]
+
+
+def _current_rows(cursor: Cursor, keys: list[str]) -> dict[str, dict[Key, str]]:
+    """The ids of the interval rows known now (``to_pos`` open) of each relation, by content."""
+    found: dict[str, dict[Key, str]] = {key: {} for key in keys}
+    cursor.execute(
+        "SELECT id, relation, facet, item, value, event_id, from_day FROM rm_intervals"
+        f" WHERE relation IN ({_marks(keys)}) AND to_pos IS NULL",
+        keys,
+    )
+    for row in cursor.fetchall():
+        key = (row["facet"], row["item"], row["value"], row["event_id"], date.fromisoformat(row["from_day"]))
+        found[row["relation"]][key] = row["id"]
+    return found
 
 
 def _key(held: Held) -> Key:
