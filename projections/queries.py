@@ -49,6 +49,7 @@ from projections.models import (
 NOW = 2**62  # a position past every entry: "as known now"
 MAX_POSITION = 2**63 - 1  # the largest position either store can compare with
 
+# An event's columns, in the order _event_data reads them.
 EVENT = (
     "id, position, type, subject, counterpart, occurred, first_day, last_day, summary, attributes, sources,"
     " recorded_at, recorded_by, retracted_pos, retraction"
