@@ -148,14 +148,15 @@ class ReadModel:
             f"{position}, (SELECT position FROM rm_tracking WHERE name = 'relations') AS tracked,"
             f" ({head or 'SELECT NULL'}) AS head"
         )
-        # The newest position applied; when fresh, beside the store's ids of the last entry
-        # applied (tracked) and of the log's head.
+        # The newest position applied (when fresh, beside the store's ids of the last entry applied,
+        # tracked, and of the log's head); with one relation's counts; that relation's facts
+        # holding on a day; and both in one statement (a row of nulls for facts when none holds).
         self.newest = {False: position, True: checked}
         self.newest_counted = {fresh: sql + RELATION_COUNTS for fresh, sql in self.newest.items()}
-        # The same with each fact holding on a day beside it (one row of nulls when none holds).
+        self.held = {holding: holding.format(where="relation = ?") for holding in (HELD_NOW, HELD_KNOWN)}
         self.relation = {
             (holding, fresh): f"SELECT found.*, newest.* FROM ({counted}) AS newest"
-            f" LEFT JOIN ({holding.format(where='relation = ?')}) AS found ON 1 = 1"
+            f" LEFT JOIN ({self.held[holding]}) AS found ON 1 = 1"
             for holding in (HELD_NOW, HELD_KNOWN)
             for fresh, counted in self.newest_counted.items()
         }
@@ -335,7 +336,7 @@ class ReadModel:
             rows = cursor.fetchall()
             return rows[0], [fact[:6] for fact in _tuples(rows) if fact[0] is not None]
         newest = self._newest(cursor, self.newest_counted[fresh], counted)
-        cursor.execute(_united(holding, ("relation = ?",)), (key, *bounds))
+        cursor.execute(self.held[holding], (key, *bounds))
         return newest, _tuples(cursor.fetchall())
 
     def entity_relations(
@@ -538,7 +539,9 @@ class ReadModel:
 def _tuples(rows: list[Any]) -> list[Any]:
     """Rows as tuples of their columns in the order selected: a tuple is read faster than a
     row by name (``sqlite3.Row`` or PostgreSQL's dict rows alike)."""
-    return [tuple(row.values()) if isinstance(row, dict) else tuple(row) for row in rows]
+    if rows and isinstance(rows[0], dict):
+        return [tuple(row.values()) for row in rows]
+    return [tuple(row) for row in rows]
 
 
 def _position(newest: Any, at: int, fresh: bool) -> int:
