@@ -382,7 +382,8 @@ def reads_over_http(url: str, work: Workload, options: Options, figures: Figures
 
         state = [f"/v1/relations/{a}/{b}?on={d}&explain=false" for a, b, d in work.reads]
         entity = [f"/v1/entities/{c}/relations?on={d}&explain=false" for c, d in work.entity_reads]
-        get(state, seconds=2)  # warm up
+        get(state, seconds=3)  # warm up
+        get(entity, seconds=3)
         for name, paths in (
             ("http_healthz_first", ["/healthz"]),
             ("http_state", state),
