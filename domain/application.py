@@ -28,7 +28,7 @@ from domain.errors import (
     VersionMismatch,
 )
 from domain.records import AliasesAdded, EntityRegistered, EventRetracted, FactRecorded, RequestRecorded
-from domain.relation import NAMESPACE, Relation, project, relation_id, relation_key
+from domain.relation import NAMESPACE, Relation, project, relation_id, relation_key, restored
 from events import EntityIn, EventIn
 
 
@@ -320,14 +320,12 @@ class Chancery(Application[UUID]):
         else:
             rows = [(s.originator_id, s.originator_version, s.topic, s.state)
                     for i in ids for s in recorder.select_events(i)]
-        found: dict[UUID, Relation] = {}
+        events: dict[UUID, list[DomainEvent]] = {}
         for originator, version, topic, state in rows:
             event = self.mapper.to_domain_event(StoredEvent(originator, version, topic, state))
             assert isinstance(event, DomainEvent)
-            relation = project(found.get(originator), [event])
-            assert relation is not None
-            found[originator] = relation
-        return found
+            events.setdefault(originator, []).append(event)
+        return {originator: restored(stored) for originator, stored in events.items()}
 
     def _sync(self) -> None:
         """Drop cached relations that another process has written since this one last looked."""

@@ -99,11 +99,13 @@ def apply(state: State, fact: Fact, *, strict: bool) -> State:
     return handler(state, fact, strict)
 
 
-def check(facts: Iterable[Fact]) -> None:
-    """Judge every event in valid-time order; raise at the first that breaks its rule."""
+def check(facts: Iterable[Fact]) -> State:
+    """Judge every event in valid-time order; raise at the first that breaks its rule, else
+    return the state after the last."""
     state = State()
     for fact in in_valid_order(facts):
         state = apply(state, fact, strict=True)
+    return state
 
 
 def fold_on(facts: Iterable[Fact], day: date) -> State:

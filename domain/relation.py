@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
+from sys import intern
+from types import MappingProxyType
 from typing import Any
 from uuid import UUID, uuid5
 
@@ -30,14 +32,18 @@ def relation_id(a: str, b: str) -> UUID:
     return uuid5(NAMESPACE, "relation:" + relation_key(a, b))
 
 
+_NO_ATTRIBUTES: Mapping[str, Any] = MappingProxyType({})
+
+
 def to_fact(event: FactRecorded) -> Fact:
+    """The event as the rules see it; the codes and dates it shares with others are kept once."""
     return Fact(
         id=event.event_id,
         type=event.event_type,
-        subject=event.subject,
-        counterpart=event.counterpart,
+        subject=intern(event.subject),
+        counterpart=intern(event.counterpart),
         occurred=parse_date(event.occurred),
-        attributes=event.attributes,
+        attributes=event.attributes or _NO_ATTRIBUTES,
         seq=event.originator_version,
     )
 
@@ -100,16 +106,15 @@ class Relation:
             recorded_by=by,
         )
         fact = to_fact(event)
-        state = self.state()
-        if self._last is None or fact.sort_key > self._last:
+        if self._state is not None and (self._last is None or fact.sort_key > self._last):
             try:
-                after = history.apply(state, fact, strict=True)
+                after = history.apply(self._state, fact, strict=True)
             except RuleBroken as broken:
                 raise self._violation(broken, fact, "recording") from None
-            self._keep(event, fact, after)
+            self._keep(event, fact, after, fact.sort_key)
         else:
-            self._judge([*self.facts(), fact], fact, "recording")
-            self.mutate(event)
+            facts = [*self.facts(), fact]
+            self._keep(event, fact, self._judge(facts, fact, "recording"), max(f.sort_key for f in facts))
         return event
 
     def retract(
@@ -154,7 +159,7 @@ class Relation:
         if isinstance(event, FactRecorded):
             fact = to_fact(event)
             if self._state is not None and (self._last is None or fact.sort_key > self._last):
-                self._keep(event, fact, history.apply(self._state, fact, strict=False))
+                self._keep(event, fact, history.apply(self._state, fact, strict=False), fact.sort_key)
                 return
             self.recorded[event.event_id] = fact
             self._state = None
@@ -164,10 +169,10 @@ class Relation:
         self.version = event.originator_version
         self._new.append(event)
 
-    def _keep(self, event: FactRecorded, fact: Fact, after: State) -> None:
-        """Keep an event that sorts after every other one, and the state it leads to."""
+    def _keep(self, event: FactRecorded, fact: Fact, after: State, last: tuple[date, int]) -> None:
+        """Keep an event, the state after the whole history with it, and where that history ends."""
         self.recorded[event.event_id] = fact
-        self._state, self._last = after, fact.sort_key
+        self._state, self._last = after, last
         self.version = event.originator_version
         self._new.append(event)
 
@@ -175,9 +180,9 @@ class Relation:
         new, self._new = self._new, []
         return new
 
-    def _judge(self, facts: list[Fact], changed: Fact, doing: str) -> None:
+    def _judge(self, facts: list[Fact], changed: Fact, doing: str) -> State:
         try:
-            history.check(facts)
+            return history.check(facts)
         except RuleBroken as broken:
             raise self._violation(broken, changed, doing) from None
 
@@ -196,6 +201,21 @@ class Relation:
         cited = [changed, broken.event, *broken.blocking]
         conflicting = [_cite(f) for f in {f.id: f for f in cited}.values()]
         return StateRuleViolated(detail, rule=broken.rule, on=on, conflicting=conflicting, state=state)
+
+
+def restored(events: Sequence[DomainEvent]) -> Relation:
+    """A relation from all its stored events, in order; its state is folded when first needed."""
+    first = events[0]
+    assert isinstance(first, FactRecorded)
+    relation = Relation.start(first.subject, first.counterpart)
+    for event in events:
+        if isinstance(event, FactRecorded):
+            relation.recorded[event.event_id] = to_fact(event)
+        elif isinstance(event, EventRetracted):
+            relation.retractions[event.event_id] = event.retraction_id
+    relation.version = events[-1].originator_version
+    relation._state = None
+    return relation
 
 
 def project(relation: Relation | None, events: Iterable[DomainEvent]) -> Relation | None:
