@@ -126,7 +126,9 @@ class Relations:
     judged again. Bounded by the number of events held, least recently used first out.
     """
 
-    def __init__(self, limit: int = 200_000):
+    LIMIT = 200_000
+
+    def __init__(self, limit: int = LIMIT):
         self.limit = limit
         self.held: OrderedDict[UUID, tuple[Relation, int]] = OrderedDict()
         self.size = 0
@@ -167,7 +169,7 @@ class Chancery(Application[UUID]):
     def __init__(self, env: dict[str, str] | None = None) -> None:
         super().__init__(env)
         self.directory = Directory()
-        self.relations = Relations()
+        self.relations = Relations(int(self.env.get("CHANCERY_WRITE_CACHE", Relations.LIMIT)))
         self._loaded: list[UUID] = []
 
     # Entities

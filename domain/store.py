@@ -28,6 +28,8 @@ class StoreUrl:
     schema: str = ""
     pool_size: int = 5
     lock_timeout: int = 5
+    write_cache: int = 200_000
+    """How many events' worth of relations a writing process keeps in memory to judge against."""
 
     @property
     def is_sqlite(self) -> bool:
@@ -40,8 +42,10 @@ class StoreUrl:
                 "PERSISTENCE_MODULE": "eventsourcing.sqlite",
                 "SQLITE_DBNAME": self.path,
                 "SQLITE_LOCK_TIMEOUT": str(self.lock_timeout),
+                "CHANCERY_WRITE_CACHE": str(self.write_cache),
             }
         env = {
+            "CHANCERY_WRITE_CACHE": str(self.write_cache),
             "PERSISTENCE_MODULE": "eventsourcing.postgres",
             "POSTGRES_DBNAME": self.dbname,
             "POSTGRES_HOST": self.host,
@@ -57,7 +61,8 @@ class StoreUrl:
         return env
 
 
-SETTINGS = {"sqlite": {"lock_timeout"}, "postgresql": {"schema", "pool_size", "lock_timeout"}}
+SETTINGS = {"sqlite": {"lock_timeout", "write_cache"}, "postgresql": {"schema", "pool_size", "lock_timeout", "write_cache"}}
+WRITE_CACHE_RANGE = (1_000, 100_000_000)
 
 
 def _settings(url: str, scheme: str, query: str) -> dict[str, str]:
@@ -69,13 +74,18 @@ def _settings(url: str, scheme: str, query: str) -> dict[str, str]:
     for name in ("pool_size", "lock_timeout"):
         if name in given and not (given[name].isascii() and given[name].isdigit() and 0 < int(given[name]) <= 1000):
             raise BadDatabaseUrl(f"{url!r}: {name} must be a whole number from 1 to 1000")
+    low, high = WRITE_CACHE_RANGE
+    if "write_cache" in given and not (
+        given["write_cache"].isascii() and given["write_cache"].isdigit() and low <= int(given["write_cache"]) <= high
+    ):
+        raise BadDatabaseUrl(f"{url!r}: write_cache must be a whole number of events from {low:,} to {high:,}")
     if "schema" in given and not re.fullmatch(r"[a-z_][a-z0-9_]{0,62}", given["schema"]):
         raise BadDatabaseUrl(f"{url!r}: schema must be a lower-case SQL name")
     return given
 
 
-def _number(given: dict[str, str], name: str) -> int:
-    return int(given.get(name, "5"))
+def _number(given: dict[str, str], name: str, default: int = 5) -> int:
+    return int(given.get(name, default))
 
 
 def parse_store_url(url: str) -> StoreUrl:
@@ -88,7 +98,12 @@ def parse_store_url(url: str) -> StoreUrl:
             raise BadDatabaseUrl(f"{url!r}: a SQLite URL names a file, as in sqlite:///./chancery.db")
         if not Path(path).parent.exists():
             raise BadDatabaseUrl(f"{url!r}: the folder {str(Path(path).parent)!r} does not exist")
-        return StoreUrl(scheme="sqlite", path=path, lock_timeout=_number(given, "lock_timeout"))
+        return StoreUrl(
+            scheme="sqlite",
+            path=path,
+            lock_timeout=_number(given, "lock_timeout"),
+            write_cache=_number(given, "write_cache", StoreUrl.write_cache),
+        )
     if parts.scheme in ("postgresql", "postgres"):
         dbname = parts.path.lstrip("/")
         if not parts.hostname or not dbname:
@@ -108,5 +123,6 @@ def parse_store_url(url: str) -> StoreUrl:
             schema=given.get("schema", ""),
             pool_size=_number(given, "pool_size"),
             lock_timeout=_number(given, "lock_timeout"),
+            write_cache=_number(given, "write_cache", StoreUrl.write_cache),
         )
     raise BadDatabaseUrl(f"{url!r}: the database URL must start with sqlite:/// or postgresql://")

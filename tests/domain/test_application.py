@@ -1,5 +1,6 @@
 """The application over the in-memory store: appends, refusals, retractions, corrections."""
 
+from datetime import date, timedelta
 from uuid import uuid4
 
 import pytest
@@ -14,6 +15,7 @@ from domain import (
     StateRuleViolated,
     UnknownEntity,
     VersionMismatch,
+    parse_store_url,
     relation_id,
 )
 from events import EntityIn, EventType
@@ -213,3 +215,23 @@ def test_a_refused_batch_leaves_nothing_half_judged_behind(app):
     # the severance of the refused batch was never stored, so suspending stays possible
     app.append(sent("relations.suspended", "2017"), "t")
     assert app.relation("PAN", "TWN").version == 2
+
+
+def test_a_relation_too_large_to_keep_in_memory_is_read_back_and_judged_the_same(tmp_path):
+    """A writer keeps ``write_cache`` events' worth of relations; beyond that, it reads them back."""
+    url = parse_store_url(f"sqlite:///{tmp_path}/small.db?write_cache=1000")
+    app = Chancery(env=url.env())
+    for entity in ENTITIES:
+        app.register_entity(entity, "registrar")
+    days = [date(1901, 1, 1) + timedelta(n) for n in range(1100)]
+    run = [sent("relations.established", "1900")]
+    run += [sent("relations.suspended" if n % 2 == 0 else "relations.resumed", d.isoformat()) for n, d in enumerate(days)]
+    app.append_many(run, "t")
+    assert not app.relations.held  # 1101 events: too many to keep
+    with pytest.raises(StateRuleViolated, match="relations.established needs status none or severed"):
+        app.append(sent("relations.established", "1899"), "t")  # would make 1900's establishment impossible
+    after = days[-1] + timedelta(10)  # the run ends resumed
+    app.append(sent("relations.suspended", after.isoformat()), "t")
+    with pytest.raises(StateRuleViolated, match="relations.resumed needs status suspended"):
+        app.append(sent("relations.resumed", (after - timedelta(5)).isoformat()), "t")  # it was established then
+    assert app.relation("PAN", "TWN").version == 1102
