@@ -8,15 +8,19 @@ from __future__ import annotations
 import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager, nullcontext
+from contextlib import closing, contextmanager, nullcontext
+from types import TracebackType
 from typing import Any, Protocol
 
 import psycopg
+from psycopg import IsolationLevel
 
 from domain import StoreUrl
 
 Row = Any
 Params = Sequence[Any]
+
+READ_CACHE_KIB = 64 * 1024  # the page cache of each thread's reading connection to SQLite
 
 
 class Cursor(Protocol):
@@ -38,6 +42,10 @@ class Database(Protocol):
     def read(self) -> Any:
         """A transaction that sees one consistent snapshot."""
 
+    def single(self) -> Any:
+        """A cursor for a read of one statement, which sees one consistent snapshot by itself:
+        where the store needs no transaction around it for that, it has none."""
+
     def close(self) -> None: ...
 
 
@@ -52,43 +60,44 @@ class SQLiteDatabase:
         self.opened_lock = threading.Lock()
 
     def _connection(self) -> sqlite3.Connection:
+        """This thread's connection for writes."""
         connection: sqlite3.Connection | None = getattr(self.local, "connection", None)
         if connection is None:
-            connection = sqlite3.connect(
-                self.path, timeout=self.timeout, isolation_level=None, check_same_thread=False
-            )
-            connection.row_factory = sqlite3.Row
-            connection.execute("PRAGMA journal_mode=WAL")
-            connection.execute("PRAGMA synchronous=NORMAL")
-            self.local.connection = connection
-            with self.opened_lock:
-                self.opened.append(connection)
+            connection = self.local.connection = self._open()
         return connection
 
-    @contextmanager
-    def _transaction(self, begin: str) -> Iterator[sqlite3.Cursor]:
-        connection = self._connection()
-        cursor = connection.cursor()
-        cursor.execute(begin)
-        try:
-            yield cursor
-        except BaseException:
-            connection.rollback()
-            raise
-        else:
-            connection.commit()
-        finally:
-            cursor.close()
+    def _reader(self) -> sqlite3.Connection:
+        """This thread's connection for reads, read-only, with a page cache that holds what a read
+        looks up (the default holds 2 MB, a sliver of a large store's indexes)."""
+        connection: sqlite3.Connection | None = getattr(self.local, "reader", None)
+        if connection is None:
+            connection = self.local.reader = self._open()
+            connection.execute(f"PRAGMA cache_size = -{READ_CACHE_KIB}")
+            connection.execute("PRAGMA query_only = ON")
+        return connection
+
+    def _open(self) -> sqlite3.Connection:
+        connection = sqlite3.connect(self.path, timeout=self.timeout, isolation_level=None, check_same_thread=False)
+        connection.row_factory = sqlite3.Row
+        connection.execute("PRAGMA journal_mode=WAL")
+        connection.execute("PRAGMA synchronous=NORMAL")
+        with self.opened_lock:
+            self.opened.append(connection)
+        return connection
 
     def write(self) -> Any:
-        return self._transaction("BEGIN IMMEDIATE")
+        return _SQLiteTransaction(self._connection(), "BEGIN IMMEDIATE")
 
     def exclusive(self) -> Any:
         """SQLite serialises its writers itself, and this process's writers take turns already."""
         return nullcontext()
 
     def read(self) -> Any:
-        return self._transaction("BEGIN")
+        return _SQLiteTransaction(self._reader(), "BEGIN")
+
+    def single(self) -> Any:
+        """A statement outside a transaction reads from one snapshot, begun and ended with it."""
+        return closing(self._reader().cursor())
 
     def close(self) -> None:
         with self.opened_lock:
@@ -96,6 +105,30 @@ class SQLiteDatabase:
                 connection.close()
             self.opened.clear()
         self.local = threading.local()
+
+
+class _SQLiteTransaction:
+    """A transaction on a connection: committed at the end, rolled back on an error."""
+
+    __slots__ = ("begin", "connection", "cursor")
+
+    def __init__(self, connection: sqlite3.Connection, begin: str):
+        self.connection = connection
+        self.begin = begin
+
+    def __enter__(self) -> sqlite3.Cursor:
+        self.cursor = self.connection.cursor()
+        self.cursor.execute(self.begin)
+        return self.cursor
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None) -> None:
+        try:
+            if kind is None:
+                self.connection.commit()
+            else:
+                self.connection.rollback()
+        finally:
+            self.cursor.close()
 
 
 class _PgCursor:
@@ -144,13 +177,16 @@ class PostgresDatabase:
         )
 
     @contextmanager
-    def _transaction(self, isolation: str) -> Iterator[_PgCursor]:
-        with self.pool.connection() as connection, connection.cursor() as cursor:
-            cursor.execute(f"SET TRANSACTION ISOLATION LEVEL {isolation}")
-            yield _PgCursor(cursor)
+    def _transaction(self, isolation: IsolationLevel, read_only: bool) -> Iterator[_PgCursor]:
+        """A transaction begun with its isolation level and access mode in one statement."""
+        with self.pool.connection() as connection:
+            if connection.isolation_level != isolation or connection.read_only != read_only:
+                connection.isolation_level, connection.read_only = isolation, read_only
+            with connection.cursor() as cursor:
+                yield _PgCursor(cursor)
 
     def write(self) -> Any:
-        return self._transaction("READ COMMITTED")
+        return self._transaction(IsolationLevel.READ_COMMITTED, False)
 
     @contextmanager
     def exclusive(self) -> Iterator[None]:
@@ -166,7 +202,10 @@ class PostgresDatabase:
                 self.locking.execute("SELECT pg_advisory_unlock(7412)")
 
     def read(self) -> Any:
-        return self._transaction("REPEATABLE READ READ ONLY")
+        return self._transaction(IsolationLevel.REPEATABLE_READ, True)
+
+    def single(self) -> Any:
+        return self.read()
 
     def close(self) -> None:
         if self.locking is not None:
@@ -219,6 +258,9 @@ class Renamed:
 
     def read(self) -> Any:
         return self._renaming(self.db.read())
+
+    def single(self) -> Any:
+        return self._renaming(self.db.single())
 
     def exclusive(self) -> Any:
         return self.db.exclusive()
