@@ -60,6 +60,7 @@ NO_STATUS = DiplomaticStatus.NONE.value
 # A fact holding on a day, as HELD selects it: relation, facet, item, value, event_id, since.
 Held = tuple[str, str, str, str, str, str]
 FACT_ORDER = itemgetter(1, 2)  # a state lists its facts by facet, then item
+NOTHING_HELD: tuple[Held, ...] = ()
 
 # A WHERE as alternatives, each with its parameters and an index of its own; their rows are united.
 Parts = list[tuple[str, list[Any]]]
@@ -116,6 +117,19 @@ RELATION_COUNTS = (
     f" EXISTS (SELECT 1 FROM rm_events WHERE relation = ? AND first_day <= ? AND last_day > ? AND {VISIBLE})"
     " AS pending"
 )
+# As known now, every event stored is visible unless retracted, and every retraction counts: the
+# same counts from one pass over the relation's events, with fewer terms.
+COUNTS_NOW = (
+    "SELECT relation, COUNT(*) + COUNT(retracted_pos) AS version,"
+    " MAX(CASE WHEN first_day <= ? AND retracted_pos IS NULL THEN 1 ELSE 0 END) AS listed,"
+    " MAX(CASE WHEN first_day <= ? AND last_day > ? AND retracted_pos IS NULL THEN 1 ELSE 0 END) AS pending"
+    " FROM rm_events WHERE {where} GROUP BY relation"
+)
+RELATION_COUNTS_NOW = (
+    ", COUNT(*) + COUNT(retracted_pos) AS version,"
+    " MAX(CASE WHEN first_day <= ? AND last_day > ? AND retracted_pos IS NULL THEN 1 ELSE 0 END) AS pending"
+    " FROM rm_events WHERE relation = ?"
+)
 
 
 def _held_on(at: int, day: str) -> tuple[str, tuple[Any, ...]]:
@@ -143,22 +157,25 @@ class ReadModel:
     def __init__(self, db: Database, head: str | None = None):
         """``head``: the SQL of ``log_head``, for reads that check they are ``fresh``."""
         self.db = db
-        position = "SELECT (SELECT MAX(position) FROM rm_log) AS position"
+        position = "(SELECT MAX(position) FROM rm_log) AS position"
         checked = (
             f"{position}, (SELECT position FROM rm_tracking WHERE name = 'relations') AS tracked,"
             f" ({head or 'SELECT NULL'}) AS head"
         )
         # The newest position applied (when fresh, beside the store's ids of the last entry applied,
-        # tracked, and of the log's head); with one relation's counts; that relation's facts
-        # holding on a day; and both in one statement (a row of nulls for facts when none holds).
-        self.newest = {False: position, True: checked}
-        self.newest_counted = {fresh: sql + RELATION_COUNTS for fresh, sql in self.newest.items()}
-        self.held = {holding: holding.format(where="relation = ?") for holding in (HELD_NOW, HELD_KNOWN)}
+        # tracked, and of the log's head); with one relation's counts and its facts holding on a
+        # day, as known now or at a position, in one statement (a row of nulls for facts when none
+        # holds).
+        self.newest = {False: f"SELECT {position}", True: f"SELECT {checked}"}
+        counted = {
+            (now, fresh): f"SELECT {columns}{RELATION_COUNTS_NOW}" if now else f"SELECT {columns}{RELATION_COUNTS}"
+            for now in (True, False)
+            for fresh, columns in ((False, position), (True, checked))
+        }
         self.relation = {
-            (holding, fresh): f"SELECT found.*, newest.* FROM ({counted}) AS newest"
-            f" LEFT JOIN ({self.held[holding]}) AS found ON 1 = 1"
-            for holding in (HELD_NOW, HELD_KNOWN)
-            for fresh, counted in self.newest_counted.items()
+            (now, fresh): f"SELECT found.*, newest.* FROM ({sql}) AS newest"
+            f" LEFT JOIN ({(HELD_NOW if now else HELD_KNOWN).format(where='relation = ?')}) AS found ON 1 = 1"
+            for (now, fresh), sql in counted.items()
         }
         self.names: dict[str, str] = {}  # an entity's name never changes once registered
 
@@ -317,27 +334,30 @@ class ReadModel:
     ) -> Data:
         """The state of ``a`` and ``b`` on ``on`` as a ``RelationState`` serialises."""
         key, day = relation_key(a, b), on.isoformat()
+        if not explain:
+            # One statement answers, a consistent snapshot by itself, unless an event is pending.
+            with self.db.single() as cursor:
+                newest, held = self._relation(cursor, key, day, at, fresh)
+                names = self._names(cursor, [a, b])
+            if not newest["pending"]:
+                return _state(a, b, names, on, _position(newest, at, fresh), int(newest["version"] or 0),
+                              _listed(held), [], [])
         with self.db.read() as cursor:
             newest, held = self._relation(cursor, key, day, at, fresh)
             position = _position(newest, at, fresh)
             pending = self._pending(cursor, [key], day, at) if newest["pending"] else []
             evidence = self._evidence(cursor, held, at)[key] if explain else []
             names = self._names(cursor, [a, b])
-        return _state(a, b, names, on, position, int(newest["version"] or 0), held, pending, evidence)
+        return _state(a, b, names, on, position, int(newest["version"] or 0), _listed(held), pending, evidence)
 
     def _relation(self, cursor: Cursor, key: str, day: str, at: int, fresh: bool) -> tuple[Any, list[Held]]:
-        """The newest row with the counts of the relation ``key``, and its facts holding on ``day``:
-        in one statement on PostgreSQL, where each is a round trip, in two on SQLite, where a
-        statement costs less than joining them."""
-        holding, bounds = _held_on(at, day)
-        counted = (at, at, key, key, day, day, at, at)
-        if self.db.dialect == "postgresql":
-            cursor.execute(self.relation[holding, fresh], (*counted, key, *bounds))
-            rows = cursor.fetchall()
-            return rows[0], [fact[:6] for fact in _tuples(rows) if fact[0] is not None]
-        newest = self._newest(cursor, self.newest_counted[fresh], counted)
-        cursor.execute(self.held[holding], (key, *bounds))
-        return newest, _tuples(cursor.fetchall())
+        """The newest row with the counts of the relation ``key``, and its facts holding on ``day``."""
+        if at >= NOW:
+            cursor.execute(self.relation[True, fresh], (day, day, key, key, day, day))
+        else:
+            cursor.execute(self.relation[False, fresh], (at, at, key, key, day, day, at, at, key, at, at, day, day))
+        rows = cursor.fetchall()
+        return rows[0], [fact[:6] for fact in _tuples(rows) if fact[0] is not None]
 
     def entity_relations(
         self, code: str, on: date, at: int = NOW, explain: bool = True, *, fresh: bool = False
@@ -380,20 +400,28 @@ class ReadModel:
         day = on.isoformat()
         holding, bounds = _held_on(at, day)
         cursor.execute(*_union(holding, parts, after=bounds))
-        held: dict[str, list[Held]] = defaultdict(list)
-        for fact in _tuples(cursor.fetchall()):
-            held[fact[0]].append(fact)
+        facts = _tuples(cursor.fetchall())
+        held: dict[str, list[Held]] = {}
+        for fact in facts:
+            found = held.get(fact[0])
+            if found is None:
+                held[fact[0]] = [fact]
+            else:
+                found.append(fact)
         pending: dict[str, list[Any]] = defaultdict(list)
         for row in self._pending(cursor, [key for key in keys if counts.get(key, NO_EVENTS).pending], day, at):
             pending[row["relation"]].append(row)
-        evidence = self._evidence(cursor, [fact for facts in held.values() for fact in facts], at) if explain else {}
+        evidence = self._evidence(cursor, facts, at) if explain else {}
         names = self._names(cursor, [code for key in keys for code in key.split("/")])
         states = []
         for key in keys:
             first, second = key.split("/")
             a, b = (first, second) if focus != second else (second, first)
-            version = counts.get(key, NO_EVENTS).version
-            states.append(_state(a, b, names, on, position, version, held[key], pending[key], evidence.get(key, [])))
+            facts_of = held.get(key)
+            states.append(
+                _state(a, b, names, on, position, counts.get(key, NO_EVENTS).version,
+                       _listed(facts_of) if facts_of else NOTHING_HELD, pending.get(key, []), evidence.get(key, []))
+            )
         return states
 
     # Timelines and changes
@@ -507,7 +535,10 @@ class ReadModel:
 
     def _counts(self, cursor: Cursor, parts: Parts, day: str, at: int) -> dict[str, Counts]:
         """What the events of each relation in ``parts`` say as known at ``at`` (of ``day``)."""
-        cursor.execute(*_union(COUNTS, parts, before=(at, at, day, at, at, day, day, at, at)))
+        if at >= NOW:
+            cursor.execute(*_union(COUNTS_NOW, parts, before=(day, day, day)))
+        else:
+            cursor.execute(*_union(COUNTS, parts, before=(at, at, day, at, at, day, day, at, at)))
         return {
             row["relation"]: Counts(int(row["version"]), bool(row["listed"]), bool(row["pending"]))
             for row in cursor.fetchall()
@@ -544,6 +575,13 @@ def _tuples(rows: list[Any]) -> list[Any]:
     return [tuple(row) for row in rows]
 
 
+def _listed(held: list[Held]) -> list[Held]:
+    """One relation's facts in the order its state lists them: by facet, then item."""
+    if len(held) > 1:
+        held.sort(key=FACT_ORDER)
+    return held
+
+
 def _position(newest: Any, at: int, fresh: bool) -> int:
     """``at``, or as known now the newest position of the row of ``_newest``; with ``fresh``,
     only if the model has applied the log's head."""
@@ -566,24 +604,27 @@ def _state(
     on: date,
     position: int,
     version: int,
-    held: list[Held],
+    held: Sequence[Held],
     pending: list[Any],
     evidence: list[Data],
 ) -> Data:
-    """One state; ``held`` are its facts holding on ``on``, ``evidence`` the events they cite."""
-    diplomatic: Data = {"status": NO_STATUS, "since": None, "event": None}
+    """One state; ``held`` are its facts holding on ``on`` in the order a state lists them (by facet,
+    then item), ``evidence`` the events they cite."""
+    diplomatic: Data | None = None
     recognitions: list[Data] = []
     missions: list[Data] = []
     agreements: list[Data] = []
     memberships: list[Data] = []
-    for _, facet, _, text, event, since in sorted(held, key=FACT_ORDER) if len(held) > 1 else held:
+    a_recognizes_b = b_recognizes_a = False
+    for _, facet, _, text, event, since in held:
         value = _value(text)
         if facet == "diplomatic":
             diplomatic = {"status": value["status"], "since": since, "event": event}
         elif facet == "recognition":
-            recognitions.append(
-                {"recognizer": value["recognizer"], "recognized": value["recognized"], "since": since, "event": event}
-            )
+            recognizer, recognized = value["recognizer"], value["recognized"]
+            recognitions.append({"recognizer": recognizer, "recognized": recognized, "since": since, "event": event})
+            a_recognizes_b = a_recognizes_b or (recognizer == a and recognized == b)
+            b_recognizes_a = b_recognizes_a or (recognizer == b and recognized == a)
         elif facet == "mission":
             missions.append(
                 {"sender": value["sender"], "host": value["host"], "level": value["level"], "since": since,
@@ -599,15 +640,14 @@ def _state(
                 {"member": value["member"], "body": value["body"], "status": value["status"], "role": value["role"],
                  "since": since, "event": event}
             )
-    pairs = {(r["recognizer"], r["recognized"]) for r in recognitions} if recognitions else set()
     return {
         "a": {"code": a, "name": names.get(a, a)},
         "b": {"code": b, "name": names.get(b, b)},
         "on": on,
         "as_of_position": position,
         "version": version,
-        "diplomatic": diplomatic,
-        "recognition": {"a_recognizes_b": (a, b) in pairs, "b_recognizes_a": (b, a) in pairs, "held": recognitions},
+        "diplomatic": diplomatic or {"status": NO_STATUS, "since": None, "event": None},
+        "recognition": {"a_recognizes_b": a_recognizes_b, "b_recognizes_a": b_recognizes_a, "held": recognitions},
         "missions": missions,
         "agreements": agreements,
         "memberships": memberships,
