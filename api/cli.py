@@ -27,7 +27,7 @@ from api.service import NotCaughtUp, Service
 from api.settings import BadTokens, Settings
 from domain import BadDatabaseUrl, ChanceryError
 from events import EventIn, EventType, InvalidDate, parse_date, parse_day
-from projections import Changes, RelationState, Timeline
+from projections import Changes, EventOut, RelationState, Timeline
 from projections.audit import BadArchive
 from projections.queries import MAX_POSITION, day_before
 
@@ -188,7 +188,7 @@ def append(
         if len(specs) == 1:
             stored = [service.append(specs[0], operator())[0]]
         else:
-            stored = service.append_many(specs, operator())[0]
+            stored = [EventOut.model_validate(e) for e in service.append_many(specs, operator())[0]]
     def render() -> None:
         for e in stored:
             out.print(f"{e.position}\t{e.id}\t{e.type.value}\t{e.subject}–{e.counterpart}\t{e.occurred}")

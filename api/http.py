@@ -7,7 +7,7 @@ import gc
 import hashlib
 import json
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterable
 from contextlib import asynccontextmanager
 from datetime import UTC, date, datetime
 from typing import Annotated, Any
@@ -267,10 +267,10 @@ def acknowledge(response: Response, ack: Ack, location: str | None = None) -> No
         response.headers["Idempotent-Replayed"] = "true"
 
 
-def count_appended(events: list[EventOut], ack: Ack) -> None:
+def count_appended(types: Iterable[str], ack: Ack) -> None:
     if not ack.replayed:
-        for event in events:
-            APPENDED.labels(type=event.type.value).inc()
+        for type_ in types:
+            APPENDED.labels(type=type_).inc()
 
 
 ServiceDep = Annotated[Service, Depends(get_service)]
@@ -487,7 +487,7 @@ def _routes() -> Any:
         request = keyed(key, by, "append", event)
         stored, _, ack = service.append(event, by, expected_version=if_match(match), request=request)
         acknowledge(response, ack, f"/v1/events/{stored.id}")
-        count_appended([stored], ack)
+        count_appended([stored.type.value], ack)
         return stored
 
     @router.post(
@@ -502,8 +502,8 @@ def _routes() -> Any:
         key: KeyDep = None,
     ) -> Response:
         stored, ack = service.append_many(batch.events, by, request=keyed(key, by, "batch", batch))
-        count_appended(stored, ack)
-        answered = Response(BatchOut(events=stored).model_dump_json(), status_code=201, media_type="application/json")
+        count_appended((event["type"] for event in stored), ack)
+        answered = Response(to_json({"events": stored}), status_code=201, media_type="application/json")
         acknowledge(answered, ack)
         return answered
 
@@ -589,7 +589,7 @@ def _routes() -> Any:
             event_id, body.replacement, body.reason, by, expected_version=if_match(match), request=request
         )
         acknowledge(response, ack, f"/v1/events/{new.id}")
-        count_appended([new], ack)
+        count_appended([new.type.value], ack)
         return CorrectionOut(retracted=old, replacement=new)
 
     @router.get("/v1/entities", response_model=list[EntityOut], summary="The registry, or a search by name or alias.",

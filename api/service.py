@@ -30,7 +30,7 @@ from projections import (
 from projections.models import Data
 from projections.projector import writer_lock
 from projections.queries import Behind, log_head
-from projections.stored import stored_event
+from projections.stored import stored_data, stored_event
 
 READ_WAIT_SECONDS = 5.0
 IMPORT_WAIT_SECONDS = 60.0  # how long a bulk import waits for another process's projector at the end
@@ -116,15 +116,17 @@ class Service:
         assert isinstance(new, FactRecorded)
         return stored_event(new, positions[0]), written, Ack(positions[-1])
 
-    def append_many(self, specs: Sequence[EventIn], by: str, request: Keyed | None = None) -> tuple[list[EventOut], Ack]:
+    def append_many(self, specs: Sequence[EventIn], by: str, request: Keyed | None = None) -> tuple[list[Data], Ack]:
+        """Append a batch atomically; the stored events as JSON values (as ``EventOut`` shows them)."""
         with self.writing, self.db.exclusive():
             written = self.app.append_many(specs, by, request=request)
             positions = self._place(written)
         if not written.created:
             events = [self._read_back(UUID(i)) for i in written.results]
-            return events, self._acknowledged(written, max(e.position for e in events))
+            ack = self._acknowledged(written, max(e.position for e in events))
+            return [e.model_dump(mode="json") for e in events], ack
         facts = [e for e in written.events if isinstance(e, FactRecorded)]
-        return [stored_event(e, p) for e, p in zip(facts, positions, strict=False)], Ack(positions[-1])
+        return [stored_data(e, p) for e, p in zip(facts, positions, strict=False)], Ack(positions[-1])
 
     def import_many(self, specs: Sequence[EventIn], by: str) -> Written:
         """Append a batch atomically, leaving out events recorded before (ids from their content).
