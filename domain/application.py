@@ -400,6 +400,8 @@ class Chancery(Application[UUID]):
                     events.append(relations[key].record(spec, subject, counterpart, event_id, by))
                 except ChanceryError as refusal:
                     raise BatchRejected(index, refusal) from None
+            for relation in relations.values():
+                relation.collect_events()  # saved in the order sent, from ``events``; not kept in memory
             return events, tuple(results)
 
         return self._write(change, request, None)
