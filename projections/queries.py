@@ -540,8 +540,8 @@ class ReadModel:
         else:
             cursor.execute(*_union(COUNTS, parts, before=(at, at, day, at, at, day, day, at, at)))
         return {
-            row["relation"]: Counts(int(row["version"]), bool(row["listed"]), bool(row["pending"]))
-            for row in cursor.fetchall()
+            relation: Counts(int(version), bool(listed), bool(pending))
+            for relation, version, listed, pending in _tuples(cursor.fetchall())
         }
 
     def _pending(self, cursor: Cursor, keys: list[str], day: str, at: int) -> list[Any]:
