@@ -53,3 +53,15 @@ def test_entity_codes_are_upper_case_letters_and_digits():
     for code in ("xk", "X", "X-K", "ABCDEFGHIJKLMNOPQ"):
         with pytest.raises(ValidationError):
             EntityIn(code=code, name="n", kind="state")
+
+
+def test_an_event_is_known_by_the_same_content_id_in_every_release():
+    """Re-importing a file records nothing new only if its events keep their ids: this one is pinned."""
+    sent = {
+        "type": "relations.severed", "subject": "PAN", "counterpart": "TWN", "occurred": "2017-06-12",
+        "summary": "Panama severs relations with Taiwan — «adiós»", "attributes": {"note": "x", "count": 2},
+        "sources": [{"title": "Ministry statement", "quote": "rompe relaciones", "url": "https://example.org/a"}],
+    }
+    assert str(EventIn.model_validate(sent).content_id()) == "31a8b07c-9659-5518-abb5-a3ea3e3e4c3d"
+    reordered = {**sent, "attributes": {"count": 2, "note": "x"}}
+    assert EventIn.model_validate(reordered).content_id() == EventIn.model_validate(sent).content_id()
