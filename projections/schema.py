@@ -22,13 +22,12 @@ TABLES = [
     " first_day TEXT NOT NULL, last_day TEXT NOT NULL, summary TEXT NOT NULL,"
     " attributes TEXT NOT NULL, sources TEXT NOT NULL, recorded_at TEXT NOT NULL,"
     " recorded_by TEXT NOT NULL, retracted_pos BIGINT, retraction TEXT)",
-    "CREATE INDEX IF NOT EXISTS rm_events_relation ON rm_events (relation, first_day)",
     "CREATE INDEX IF NOT EXISTS rm_events_a ON rm_events (a, first_day)",
     "CREATE INDEX IF NOT EXISTS rm_events_b ON rm_events (b, first_day)",
     "CREATE INDEX IF NOT EXISTS rm_events_last_day ON rm_events (last_day)",
     "CREATE INDEX IF NOT EXISTS rm_events_type ON rm_events (type, position)",
-    # What a state counts of a relation's events (its version, what is pending on a day) from the
-    # index alone: of one relation, and grouped by relation, of each side of an entity.
+    # A relation's events by day, and what a state counts of them (its version, what is pending on a
+    # day) from the index alone: of one relation, and grouped by relation, of each side of an entity.
     "CREATE INDEX IF NOT EXISTS rm_events_relation_counts ON rm_events"
     " (relation, first_day, last_day, position, retracted_pos)",
     "CREATE INDEX IF NOT EXISTS rm_events_a_counts ON rm_events (a, relation, first_day, last_day, position, retracted_pos)",
@@ -40,10 +39,6 @@ TABLES = [
     " facet TEXT NOT NULL, item TEXT NOT NULL, value TEXT NOT NULL, event_id TEXT NOT NULL,"
     " since TEXT NOT NULL, from_day TEXT NOT NULL, to_day TEXT,"
     " from_pos BIGINT NOT NULL, to_pos BIGINT)",
-    "CREATE INDEX IF NOT EXISTS rm_intervals_now ON rm_intervals (relation, from_day)"
-    " WHERE to_pos IS NULL",
-    "CREATE INDEX IF NOT EXISTS rm_intervals_a_now ON rm_intervals (a, from_day) WHERE to_pos IS NULL",
-    "CREATE INDEX IF NOT EXISTS rm_intervals_b_now ON rm_intervals (b, from_day) WHERE to_pos IS NULL",
     # The rows holding on a day as known now, told from the index alone: only those are read.
     "CREATE INDEX IF NOT EXISTS rm_intervals_now_days ON rm_intervals (relation, from_day, to_day, to_pos)"
     " WHERE to_pos IS NULL",
@@ -60,7 +55,10 @@ TABLES = [
 TABLE_NAMES = ["tracking", "log", "requests", "entities", "events", "intervals"]
 
 # The indexes the projector itself reads through; a rebuild creates the others once, at the end.
-PROJECTOR_INDEXES = ("rm_events_relation", "rm_intervals_now")
+PROJECTOR_INDEXES = ("rm_events_relation_counts", "rm_intervals_now_days")
+
+# Indexes that a longer one with the same first columns made redundant: a store made before loses them.
+RETIRED_INDEXES = ("rm_events_relation", "rm_intervals_now", "rm_intervals_a_now", "rm_intervals_b_now")
 
 
 def _index_name(statement: str) -> str:
@@ -75,6 +73,8 @@ def create_tables(db: Database, *, indexed: bool = True) -> None:
         for statement in TABLES:
             if indexed or not statement.startswith("CREATE INDEX") or _index_name(statement) in PROJECTOR_INDEXES:
                 cursor.execute(statement)
+        for name in RETIRED_INDEXES:
+            cursor.execute(f"DROP INDEX IF EXISTS {name}")
         cursor.execute(
             "INSERT INTO rm_tracking (name, position) VALUES ('relations', 0) ON CONFLICT (name) DO NOTHING"
         )
