@@ -97,6 +97,9 @@ def _writer(event: DomainEvent) -> str:
     raise TypeError(f"the log holds an entry of an unknown kind: {type(event).__name__}")
 
 
+_SORTED_COMPACT = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+
+
 def canonical(entry: dict[str, Any]) -> str:
     """RFC 8785 JSON. Without fractional numbers and with keys inside the Basic Multilingual Plane,
     the standard library's sorted, compact, unescaped encoding is the same text, far faster.
@@ -106,7 +109,7 @@ def canonical(entry: dict[str, Any]) -> str:
     """
     data = entry.get("data", {})
     if _plain(data.get("attributes")) and _plain(data.get("sources")):
-        return json.dumps(entry, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+        return _SORTED_COMPACT.encode(entry)
     return rfc8785.dumps(entry).decode("utf-8")
 
 

@@ -96,9 +96,12 @@ def _now(state: State, only: str | None = None) -> dict[Identity, tuple[str, str
     }
 
 
+_SORTED = json.JSONEncoder(sort_keys=True)  # as json.dumps(value, sort_keys=True), one encoder for all
+
+
 def _opened(held: tuple[str, str, dict[str, Any], Fact], day: date) -> Held:
     facet, item, value, fact = held
-    return Held(facet, item, json.dumps(value, sort_keys=True), str(fact.id), fact.occurred.text, day, None)
+    return Held(facet, item, _SORTED.encode(value), str(fact.id), fact.occurred.text, day, None)
 
 
 def _sweep(facts: Iterable[Fact]) -> tuple[list[Held], dict[Identity, int], State]:
