@@ -123,10 +123,12 @@ class Relations:
     Before each write the log is read past the last entry this cache accounts for, and any
     relation another process has written since is dropped, so a write is judged against the
     stored history; a write that races past that check fails on the store's version key and is
-    judged again. Bounded by the number of events held, least recently used first out.
+    judged again. Bounded by events' worth of memory, least recently used first out: a relation
+    weighs its events plus ``OVERHEAD``, what holding one more relation costs beside an event.
     """
 
     LIMIT = 200_000
+    OVERHEAD = 3
 
     def __init__(self, limit: int = LIMIT):
         self.limit = limit
@@ -144,8 +146,9 @@ class Relations:
     def put(self, relation: Relation) -> None:
         """Keep ``relation`` as it is now (again, after a write changed it)."""
         self.drop([relation.id])
-        self.held[relation.id] = (relation, relation.version)
-        self.size += relation.version
+        weight = relation.version + self.OVERHEAD
+        self.held[relation.id] = (relation, weight)
+        self.size += weight
         while self.size > self.limit:
             _, (_, weight) = self.held.popitem(last=False)
             self.size -= weight

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from types import MappingProxyType
 from typing import Any, TypeVar
 from uuid import UUID
 
@@ -36,23 +37,31 @@ class Fact:
         return (self.occurred.window.first, self.seq)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Membership:
     status: MembershipStatus
     role: str | None
     event: Fact
 
 
-@dataclass(frozen=True)
+NOTHING: Mapping[Any, Any] = MappingProxyType({})
+"""The one empty mapping every state starts from; a change copies before it adds."""
+
+
+def _nothing() -> Mapping[Any, Any]:
+    return NOTHING
+
+
+@dataclass(frozen=True, slots=True)
 class State:
     """What holds in one relation; each entry keeps the event that put it there."""
 
     status: DiplomaticStatus = Status.NONE
     status_event: Fact | None = None
-    recognitions: Mapping[tuple[str, str], Fact] = field(default_factory=dict)
-    missions: Mapping[tuple[str, str, str], Fact] = field(default_factory=dict)
-    agreements: Mapping[str, Fact] = field(default_factory=dict)
-    memberships: Mapping[tuple[str, str], Membership] = field(default_factory=dict)
+    recognitions: Mapping[tuple[str, str], Fact] = field(default_factory=_nothing)
+    missions: Mapping[tuple[str, str, str], Fact] = field(default_factory=_nothing)
+    agreements: Mapping[str, Fact] = field(default_factory=_nothing)
+    memberships: Mapping[tuple[str, str], Membership] = field(default_factory=_nothing)
 
 
 class RuleBroken(Exception):

@@ -48,7 +48,7 @@ def to_fact(event: FactRecorded) -> Fact:
     )
 
 
-@dataclass
+@dataclass(slots=True)
 class Relation:
     """Everything recorded about one pair; ``version`` counts its stored events.
 

@@ -235,3 +235,20 @@ def test_a_relation_too_large_to_keep_in_memory_is_read_back_and_judged_the_same
     with pytest.raises(StateRuleViolated, match="relations.resumed needs status suspended"):
         app.append(sent("relations.resumed", (after - timedelta(5)).isoformat()), "t")  # it was established then
     assert app.relation("PAN", "TWN").version == 1102
+
+
+def test_a_writer_holds_fewer_small_relations_than_its_cache_counts_events(tmp_path):
+    """Each relation held costs memory beyond its events, so many one-event relations fill the cache sooner."""
+    url = parse_store_url(f"sqlite:///{tmp_path}/small.db?write_cache=1000")
+    app = Chancery(env=url.env())
+    codes = [f"S{n:03d}" for n in range(40)]
+    for code in codes:
+        app.register_entity(EntityIn(code=code, name=f"State {code}", kind="state"), "registrar")
+    pairs = [(a, b) for i, a in enumerate(codes) for b in codes[i + 1 :]][:600]
+    app.append_many([sent("relations.established", "1990", a, b) for a, b in pairs], "t")
+    held = app.relations
+    assert held.size <= 1000
+    assert len(held.held) == 1000 // (1 + held.OVERHEAD)
+    # a relation no longer held is read back and judged the same
+    with pytest.raises(StateRuleViolated, match="relations.established needs status none or severed"):
+        app.append(sent("relations.established", "1995", *pairs[0]), "t")
