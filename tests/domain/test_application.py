@@ -1,5 +1,6 @@
 """The application over the in-memory store: appends, refusals, retractions, corrections."""
 
+import json
 from datetime import date, timedelta
 from uuid import uuid4
 
@@ -18,6 +19,7 @@ from domain import (
     parse_store_url,
     relation_id,
 )
+from domain.relation import restored, restored_from_json
 from events import EntityIn, EventType
 from tests.domain.builders import sent
 
@@ -252,3 +254,30 @@ def test_a_writer_holds_fewer_small_relations_than_its_cache_counts_events(tmp_p
     # a relation no longer held is read back and judged the same
     with pytest.raises(StateRuleViolated, match="relations.established needs status none or severed"):
         app.append(sent("relations.established", "1995", *pairs[0]), "t")
+
+
+def test_a_relation_read_straight_from_its_stored_json_is_the_one_its_stored_events_rebuild(tmp_path):
+    """A writer reads cold relations from the entries' JSON; it must equal the library's own decoding."""
+    url = parse_store_url(f"sqlite:///{tmp_path}/plain.db")
+    app = Chancery(env=url.env())
+    for entity in ENTITIES:
+        app.register_entity(entity, "registrar")
+    app.append(sent("relations.established", "1904-11", role="ignored", nested={"a": [1, 2.5, None]}), "me")
+    wrong = app.append(sent("recognition.granted", "1912~"), "me").events[0].event_id
+    app.retract("PAN", "TWN", wrong, "wrong source", "me")
+    mistaken = app.append(sent("relations.suspended", "1990-01-02"), "me").events[0].event_id
+    app.correct("PAN", "TWN", mistaken, sent("relations.suspended", "1991-01-02"), "misdated", "me")
+    stored = list(app.recorder.select_events(relation_id("PAN", "TWN")))
+    by_events = restored([app.mapper.to_domain_event(entry) for entry in stored])
+    by_json = restored_from_json([(e.originator_version, e.topic, json.loads(e.state)) for e in stored])
+    assert (by_json.a, by_json.b, by_json.version) == (by_events.a, by_events.b, by_events.version) == ("PAN", "TWN", 6)
+    assert by_json.recorded == by_events.recorded
+    assert by_json.retractions == by_events.retractions and len(by_json.retractions) == 2
+    assert by_json.state() == by_events.state()
+    assert by_json.state().status.value == "suspended"
+    assert by_json.state().recognitions == {}
+    # and a fresh writer, reading it cold, judges against the same history
+    cold = Chancery(env=url.env())
+    cold.refresh_directory()
+    with pytest.raises(StateRuleViolated, match="needs status established"):
+        cold.append(sent("relations.suspended", "1995"), "me")
