@@ -180,8 +180,20 @@ class PostgresDatabase:
     def _transaction(self, isolation: IsolationLevel, read_only: bool) -> Iterator[_PgCursor]:
         """A transaction begun with its isolation level and access mode in one statement."""
         with self.pool.connection() as connection:
+            if connection.autocommit:
+                connection.autocommit = False
             if connection.isolation_level != isolation or connection.read_only != read_only:
                 connection.isolation_level, connection.read_only = isolation, read_only
+            with connection.cursor() as cursor:
+                yield _PgCursor(cursor)
+
+    @contextmanager
+    def _statements(self) -> Iterator[_PgCursor]:
+        """Statements each in a transaction of its own, so that a read of one statement is one
+        round trip (no BEGIN, no COMMIT), and still a consistent snapshot by itself."""
+        with self.pool.connection() as connection:
+            if not connection.autocommit:
+                connection.autocommit = True
             with connection.cursor() as cursor:
                 yield _PgCursor(cursor)
 
@@ -205,7 +217,7 @@ class PostgresDatabase:
         return self._transaction(IsolationLevel.REPEATABLE_READ, True)
 
     def single(self) -> Any:
-        return self.read()
+        return self._statements()
 
     def close(self) -> None:
         if self.locking is not None:
