@@ -61,6 +61,7 @@ def replay(service: Service, progress: Progress = None) -> int:
     with service.projector.lock:
         position = replay_into(service.app, built, progress)  # what arrived meanwhile
         switch_to(service.db, built)
+    service.db.settle()
     return position
 
 

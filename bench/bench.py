@@ -252,7 +252,10 @@ class Figures:
 
     @contextmanager
     def phase(self, name: str) -> Iterator[None]:
-        """Run a phase; a failure is reported and recorded, and the run goes on."""
+        """Run a phase, once the disk has written back what the phases before it wrote (a rebuild
+        or a check leaves gigabytes behind at 1M events, whose write-back would slow what follows);
+        a failure is reported and recorded, and the run goes on."""
+        os.sync()
         started = time.monotonic()
         try:
             yield
@@ -359,6 +362,7 @@ def reads_in_process(service: Service, work: Workload, figures: Figures) -> None
     hand = HandSQL(service.url)
     try:
         v["hand_rows"] = hand.build()
+        os.sync()
         hand_timings: dict[str, list[Callable[[], object]]] = {
             "hand_sql": [partial(hand.relation, relation_key(a, b), d.isoformat()) for a, b, d in reads],
             "hand_sql_entity": [partial(hand.entity, c, d.isoformat()) for c, d in entity_reads],

@@ -108,6 +108,7 @@ def verify_projections(app: Chancery, db: Database, progress: Callable[[int], No
         head = 0
     finally:
         drop_tables(scratch)
+        db.settle()
     return Report(head=Digest(position=head, hash=""), entries=head, findings=findings)
 
 

@@ -81,6 +81,24 @@ def test_verify_agrees_with_an_untouched_store_and_a_kept_digest(store: Path):
     assert report.head == digest
 
 
+def test_verify_and_replay_leave_no_scratch_tables_in_the_write_ahead_log(store: Path):
+    wal = Path(f"{store}-wal")
+    service = Service(f"sqlite:///{store}")
+    try:
+        expected = service.entity_relations("PAN", date(2017, 6, 13)).model_dump()
+        assert audit.verify(service).ok
+        after_verify = wal.stat().st_size
+        audit.replay(service)
+        after_replay = wal.stat().st_size
+        assert service.entity_relations("PAN", date(2017, 6, 13)).model_dump() == expected
+    finally:
+        service.close()
+    assert (after_verify, after_replay) == (0, 0)
+    with sqlite3.connect(store) as connection:
+        tables = {name for (name,) in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    assert not {t for t in tables if t.startswith(("rv_", "rb_"))}
+
+
 def tamper(path: Path, sql: str, *params: object) -> None:
     with sqlite3.connect(path) as connection:
         connection.execute(sql, params)
