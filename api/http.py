@@ -365,7 +365,8 @@ def _routes() -> Any:
     router = APIRouter()
 
     @router.get("/healthz", response_model=Health, summary="Liveness: the process answers.")
-    def healthz() -> Health:
+    async def healthz() -> Health:
+        """On the event loop: a liveness probe must not queue behind busy worker threads."""
         return Health(status="ok")
 
     @router.get("/readyz", response_model=Readiness, summary="Readiness: the store answers and the read model is current.",

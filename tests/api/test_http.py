@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+import anyio
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 
@@ -468,6 +470,34 @@ def test_the_registry_finds_taiwan_by_search_and_by_alias(client: TestClient) ->
 
 def test_health_is_ok(client: TestClient) -> None:
     assert ok(client.get("/healthz")) == {"status": "ok"}
+
+
+def test_liveness_answers_while_every_worker_thread_is_taken(client: TestClient) -> None:
+    """A probe that queued behind busy worker threads would report a live server dead."""
+
+    async def probe() -> tuple[int, bool]:
+        limiter = anyio.to_thread.current_default_thread_limiter()
+        limiter.total_tokens = 1
+        taken, done = anyio.Event(), anyio.Event()
+
+        async def take_the_only_thread() -> None:
+            async with limiter:
+                taken.set()
+                await done.wait()
+
+        transport = httpx.ASGITransport(app=client.app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+            async with anyio.create_task_group() as tasks:
+                tasks.start_soon(take_the_only_thread)
+                await taken.wait()
+                with anyio.fail_after(10):
+                    health = await http.get("/healthz")
+                with anyio.move_on_after(0.5) as waiting:
+                    await http.get("/v1/entities/PAN")  # a route answered in a worker thread waits
+                done.set()
+        return health.status_code, waiting.cancelled_caught
+
+    assert anyio.run(probe) == (200, True)
 
 
 # Errors
