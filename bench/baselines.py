@@ -49,16 +49,21 @@ class Timings:
         return asdict(self)
 
 
-def timed(calls: Sequence[Callable[[], object]], warmup: int = 20) -> Timings:
-    """Time each call (after ``warmup`` untimed ones from the same list)."""
+def timed(calls: Sequence[Callable[[], object]], warmup: int = 20, passes: int = 1) -> Timings:
+    """Time each call (after ``warmup`` untimed ones from the same list); with more ``passes``
+    over the list, the pass of the median p50, so that a moment of noise on a shared machine
+    does not decide a figure."""
     for call in calls[:warmup]:
         call()
-    took = []
-    for call in calls:
-        started = time.perf_counter()
-        call()
-        took.append(time.perf_counter() - started)
-    return summarise(took)
+    runs = []
+    for _ in range(passes):
+        took = []
+        for call in calls:
+            started = time.perf_counter()
+            call()
+            took.append(time.perf_counter() - started)
+        runs.append(summarise(took))
+    return sorted(runs, key=lambda run: run.p50_ms)[len(runs) // 2]
 
 
 def summarise(took: list[float]) -> Timings:
