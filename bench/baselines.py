@@ -49,21 +49,35 @@ class Timings:
         return asdict(self)
 
 
-def timed(calls: Sequence[Callable[[], object]], warmup: int = 20, passes: int = 1) -> Timings:
-    """Time each call (after ``warmup`` untimed ones from the same list); with more ``passes``
-    over the list, the pass of the median p50, so that a moment of noise on a shared machine
-    does not decide a figure."""
+def timed(calls: Sequence[Callable[[], object]], warmup: int = 20) -> Timings:
+    """Time each call (after ``warmup`` untimed ones from the same list)."""
     for call in calls[:warmup]:
         call()
-    runs = []
-    for _ in range(passes):
-        took = []
+    took = []
+    for call in calls:
+        started = time.perf_counter()
+        call()
+        took.append(time.perf_counter() - started)
+    return summarise(took)
+
+
+def timed_together(families: dict[str, Sequence[Callable[[], object]]], passes: int) -> dict[str, Timings]:
+    """Time several families of calls in turns: one untimed pass over each, then ``passes`` rounds
+    of one timed pass over each, so that what slows the machine for a while slows every family
+    alike; each family's figure is its pass of the median p50."""
+    for calls in families.values():
         for call in calls:
-            started = time.perf_counter()
             call()
-            took.append(time.perf_counter() - started)
-        runs.append(summarise(took))
-    return sorted(runs, key=lambda run: run.p50_ms)[len(runs) // 2]
+    runs: dict[str, list[Timings]] = {name: [] for name in families}
+    for _ in range(passes):
+        for name, calls in families.items():
+            took = []
+            for call in calls:
+                started = time.perf_counter()
+                call()
+                took.append(time.perf_counter() - started)
+            runs[name].append(summarise(took))
+    return {name: sorted(found, key=lambda run: run.p50_ms)[len(found) // 2] for name, found in runs.items()}
 
 
 def summarise(took: list[float]) -> Timings:

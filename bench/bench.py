@@ -75,6 +75,7 @@ from baselines import (  # noqa: E402
     raw_single_saves,
     runner_rate,
     timed,
+    timed_together,
 )
 from generate import SOURCE, entities, history, shape  # noqa: E402
 from load import WRITER, Load, Server, lua_cycle, post_batches, wait_readable, wrk, wrk_path  # noqa: E402
@@ -87,7 +88,7 @@ from events import EntityIn, EventIn  # noqa: E402
 
 BATCH = 500
 MAX_BODY = 1024 * 1024
-PASSES = 3  # timed passes over each sample of reads in process; the median pass is reported
+PASSES = 5  # rounds of timed passes over the samples of reads in process; the median pass is reported
 DAYS = [date(1900, 1, 1), date(1950, 6, 30), date(1990, 12, 31), date(2020, 1, 1)]
 STARTED = time.monotonic()
 
@@ -361,8 +362,9 @@ def _started_at(started: float) -> None:
 
 
 def reads_in_process(url: str, reads: list[tuple[str, str, date]], sample: list[tuple[str, date]]) -> dict[str, Any]:
-    """Each read is timed from its second visit: one untimed pass over the sample first, so that no
-    figure pays for warming the caches the ones after it use; then ``PASSES`` timed passes."""
+    """Each read is timed from its second visit (one untimed pass over every sample first, so that
+    no figure pays for warming the caches the ones after it use), Chancery's and the baselines' in
+    turns: on a shared machine, speed drifts by half within a minute."""
     service = Service(url)
     try:
         return _reads_in_process(service, reads, sample)
@@ -376,27 +378,22 @@ def _reads_in_process(service: Service, reads: list[tuple[str, str, date]],
     entity_reads = sample * 10
     partners = [len(read.entity_relations(c, d, explain=False).relations) for c, d in sample]
     v["entity_partners"] = sum(partners) / len(partners)
-    timings: dict[str, list[Callable[[], object]]] = {
-        "state": [partial(read.relation_state, a, b, d, explain=False) for a, b, d in reads],
-        "state_explained": [partial(read.relation_state, a, b, d) for a, b, d in reads],
-        "state_service": [partial(service.relation_state, a, b, d, explain=False) for a, b, d in reads],
-        "naive_fold": [partial(naive_fold, service, a, b, d) for a, b, d in reads],
-        "entity": [partial(read.entity_relations, c, d, explain=False) for c, d in entity_reads],
-        "entity_explained": [partial(read.entity_relations, c, d) for c, d in entity_reads],
-    }
-    for name, calls in timings.items():
-        v[name] = timed(calls, warmup=len(calls), passes=PASSES).as_dict()
-        say(f"    {name:18} p50 {v[name]['p50_ms']:8.3f} ms   p99 {v[name]['p99_ms']:8.3f} ms")
     hand = HandSQL(service.url)
     try:
         v["hand_rows"] = hand.build()
         os.sync()
-        hand_timings: dict[str, list[Callable[[], object]]] = {
+        families: dict[str, list[Callable[[], object]]] = {
+            "state": [partial(read.relation_state, a, b, d, explain=False) for a, b, d in reads],
             "hand_sql": [partial(hand.relation, relation_key(a, b), d.isoformat()) for a, b, d in reads],
+            "state_explained": [partial(read.relation_state, a, b, d) for a, b, d in reads],
+            "state_service": [partial(service.relation_state, a, b, d, explain=False) for a, b, d in reads],
+            "naive_fold": [partial(naive_fold, service, a, b, d) for a, b, d in reads],
+            "entity": [partial(read.entity_relations, c, d, explain=False) for c, d in entity_reads],
             "hand_sql_entity": [partial(hand.entity, c, d.isoformat()) for c, d in entity_reads],
+            "entity_explained": [partial(read.entity_relations, c, d) for c, d in entity_reads],
         }
-        for name, calls in hand_timings.items():
-            v[name] = timed(calls, warmup=len(calls), passes=PASSES).as_dict()
+        for name, timing in timed_together(families, PASSES).items():
+            v[name] = timing.as_dict()
             say(f"    {name:18} p50 {v[name]['p50_ms']:8.3f} ms   p99 {v[name]['p99_ms']:8.3f} ms")
         hand.drop()
     finally:
