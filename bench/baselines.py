@@ -53,12 +53,7 @@ def timed(calls: Sequence[Callable[[], object]], warmup: int = 20) -> Timings:
     """Time each call (after ``warmup`` untimed ones from the same list)."""
     for call in calls[:warmup]:
         call()
-    took = []
-    for call in calls:
-        started = time.perf_counter()
-        call()
-        took.append(time.perf_counter() - started)
-    return summarise(took)
+    return _timed_pass(calls)
 
 
 def timed_together(families: dict[str, Sequence[Callable[[], object]]], passes: int) -> dict[str, Timings]:
@@ -71,13 +66,17 @@ def timed_together(families: dict[str, Sequence[Callable[[], object]]], passes: 
     runs: dict[str, list[Timings]] = {name: [] for name in families}
     for _ in range(passes):
         for name, calls in families.items():
-            took = []
-            for call in calls:
-                started = time.perf_counter()
-                call()
-                took.append(time.perf_counter() - started)
-            runs[name].append(summarise(took))
+            runs[name].append(_timed_pass(calls))
     return {name: sorted(found, key=lambda run: run.p50_ms)[len(found) // 2] for name, found in runs.items()}
+
+
+def _timed_pass(calls: Sequence[Callable[[], object]]) -> Timings:
+    took = []
+    for call in calls:
+        started = time.perf_counter()
+        call()
+        took.append(time.perf_counter() - started)
+    return summarise(took)
 
 
 def summarise(took: list[float]) -> Timings:

@@ -348,8 +348,8 @@ def naive_fold(service: Service, a: str, b: str, day: date) -> object:
 def reads_in_fresh_process(url: str, reads: list[tuple[str, str, date]],
                            entity_reads: list[tuple[str, date]]) -> dict[str, Any]:
     """The in-process reads and their baselines, timed in a new process that opens the store, as
-    a server does: this one holds the whole workload (gigabytes of objects at 1M events), which
-    slows every read made beside it, the baselines' too, by up to 2x."""
+    a server does: this one holds the whole workload (gigabytes of objects at 1M events), beside
+    which reads ran slower, the baselines' too, in runs at 1M events."""
     with multiprocessing.get_context("spawn").Pool(1, initializer=_started_at, initargs=(STARTED,)) as pool:
         values: dict[str, Any] = pool.apply(reads_in_process, (url, reads, entity_reads))
     return values
