@@ -34,6 +34,7 @@ from projections import (
     Changes,
     EntityOut,
     EntityRelations,
+    EntityTimelines,
     EventOut,
     EventPage,
     RelationState,
@@ -423,6 +424,15 @@ def _routes() -> Any:
     ) -> Response:
         when = day(on, "on", today())
         return await promptly(service, lambda wait: answer(service.entity_relations_data(code, when, at, explain, wait=wait)))
+
+    @router.get(
+        "/v1/entities/{code}/timelines",
+        response_model=EntityTimelines,
+        summary="The timeline of every relation of an entity, one request for all its partners.",
+        responses=responses(422, 503),
+    )
+    def entity_timelines(code: Code, service: ServiceDep, at: AsOfDep) -> EntityTimelines:
+        return service.entity_timelines(code, at)
 
     @router.get(
         "/v1/changes",

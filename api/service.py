@@ -11,7 +11,7 @@ from functools import partial
 from typing import Any, TypeVar
 from uuid import UUID
 
-from domain import Chancery, FactRecorded, InvalidRelation, Keyed, StoreUrl, Written, parse_store_url
+from domain import Chancery, FactRecorded, InvalidRelation, Keyed, StoreUrl, UnknownEntity, Written, parse_store_url
 from events import EntityIn, EventIn
 from projections import (
     NOW,
@@ -19,6 +19,7 @@ from projections import (
     Changes,
     EntityOut,
     EntityRelations,
+    EntityTimelines,
     EventOut,
     Projector,
     ReadModel,
@@ -234,6 +235,15 @@ class Service:
     def code(self, name: str) -> str:
         return self.app.resolve(name).code
 
+    def find(self, name: str) -> EntityOut | None:
+        """The entity a code, name or alias names (registrations by any process included), or None."""
+        try:
+            code = self.code(name)
+        except UnknownEntity:
+            return None
+        self.current()
+        return self.read.entity(code)
+
     def pair(self, a: str, b: str) -> tuple[str, str]:
         """The codes of two different entities."""
         first, second = self.code(a), self.code(b)
@@ -263,6 +273,9 @@ class Service:
 
     def timeline(self, a: str, b: str, at: int | None = None) -> Timeline:
         return self._answer(partial(self.read.timeline, *self.pair(a, b)), at)
+
+    def entity_timelines(self, name: str, at: int | None = None) -> EntityTimelines:
+        return self._answer(partial(self.read.entity_timelines, self.code(name)), at)
 
     def changes(self, start: date, end: date, entity: str | None = None, at: int | None = None) -> Changes:
         return self._answer(partial(self.read.changes, start, end, self.code(entity) if entity else None), at)

@@ -158,6 +158,14 @@ class Timeline(Out):
     intervals: list[Interval]
 
 
+class EntityTimelines(Out):
+    """The timeline of each relation of one entity with anything recorded, ``a`` the entity."""
+
+    entity: EntityRef
+    as_of_position: int
+    timelines: list[Timeline]
+
+
 class RelationChange(Out):
     """A relation touched between the two days: its whole state on each, and the events between."""
 
