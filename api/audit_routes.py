@@ -11,9 +11,8 @@ from pydantic import BaseModel, Field
 from api import audit
 from api.problems import BadRequest, responses
 from api.service import Service
-from projections import AuditPage, Digest
+from projections import MAX_POSITION, AuditPage, Digest
 from projections.audit import BadArchive
-from projections.queries import MAX_POSITION
 
 
 class Verification(BaseModel):

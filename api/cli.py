@@ -26,10 +26,10 @@ from api.seed import BadSeedFile, count, load, seed_directory
 from api.service import NotCaughtUp, Service
 from api.settings import BadTokens, Settings
 from domain import BadDatabaseUrl, ChanceryError
-from events import EventIn, EventType, InvalidDate, parse_date, parse_day
-from projections import Changes, EventOut, RelationState, Timeline
+from events import EventIn, EventType, InvalidDate, change_edge, parse_day
+from projections import MAX_POSITION, Changes, EventOut, RelationState, Timeline
 from projections.audit import BadArchive
-from projections.queries import MAX_POSITION, day_before
+from projections.process import tune_collector
 
 app = typer.Typer(
     name="chancery",
@@ -121,7 +121,7 @@ def serve(
 
     import uvicorn
 
-    from api.http import create_app
+    from api.app import create_app
 
     settings = Settings(database_url=database_url) if database_url else Settings()
     settings.writers()  # a malformed token list stops here, before anything starts
@@ -134,7 +134,7 @@ def serve(
         uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
         return
     os.environ["CHANCERY_DATABASE_URL"] = settings.database_url  # each worker reads its settings anew
-    uvicorn.run("api.http:create_app", factory=True, host=host, port=port, workers=workers, log_level="info")
+    uvicorn.run("api.app:create_app", factory=True, host=host, port=port, workers=workers, log_level="info")
 
 
 @app.command()
@@ -445,18 +445,9 @@ def _day(text: str) -> date:
 
 def _edge(text: str, name: str, end: bool) -> date:
     try:
-        parsed = parse_date(text)
+        return change_edge(text, end)
     except InvalidDate as error:
         fail(f"{name}: {error}")
-    if parsed.uncertain or parsed.approximate:
-        fail(f"{name} must be a plain date, without ? ~ or %")
-    if end:
-        return parsed.window.last
-    if len(text) < 10:
-        if parsed.window.first == date.min:
-            fail(f"{name} {text} reaches back before 0001-01-01; give a day, as in 0001-01-01")
-        return day_before(parsed.window.first)
-    return parsed.window.first
 
 
 def _pair(text: str) -> tuple[str, str]:
@@ -504,6 +495,7 @@ def _read_events(file: Path) -> list[EventIn]:
 
 def main() -> None:
     """Run the CLI; every refusal is one line on stderr and exit status 2."""
+    tune_collector()
     if len(sys.argv) == 1:
         sys.argv.append("--help")
     try:

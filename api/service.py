@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import gc
+import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -30,7 +30,7 @@ from projections import (
     timestamp,
 )
 from projections.models import Data
-from projections.projector import writer_lock
+from projections.process import file_lock
 from projections.queries import Behind, log_head
 from projections.stored import stored_data, stored_event
 
@@ -51,20 +51,13 @@ class NotCaughtUp(Exception):
     """The read model could not reach the log's head in time."""
 
 
-# A service keeps many small objects for long (the relations its writer judges against, those its
-# projector keeps); at the collector's default pace (every 700 allocations), walking them again
-# and again took a fifth of a bulk import's time. Cycles are still collected, just less often.
-COLLECTOR_THRESHOLDS = (50_000, 20, 20)
-
-
 class Service:
     def __init__(self, database_url: str):
-        gc.set_threshold(*COLLECTOR_THRESHOLDS)
         self.url: StoreUrl = parse_store_url(database_url)
         self.app = Chancery(env=self.url.env())
         self.db = open_database(self.url)
         create_tables(self.db)
-        self.writing = writer_lock(self.db)
+        self.writing = file_lock(self.url.path) if self.url.is_sqlite else threading.RLock()
         self.projector = Projector(self.app, self.db, self.writing)
         self.read = ReadModel(self.db, log_head(self.app))
         self._placed: tuple[int, int] | None = None  # the store's number and position of an entry this process placed

@@ -5,7 +5,7 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from enum import StrEnum
 from functools import lru_cache
 
@@ -101,3 +101,18 @@ def parse_day(text: str) -> date:
     if parsed.precision is not Precision.DAY or parsed.uncertain or parsed.approximate:
         raise InvalidDate(f"{text!r} is not a calendar day of the form YYYY-MM-DD")
     return parsed.window.first
+
+
+def change_edge(text: str, end: bool) -> date:
+    """An edge of a "what changed" window: ``from`` (``end`` false) counts from the end of its day,
+    ``to`` up to the end of its day; a month or a year stands for its whole window."""
+    parsed = parse_date(text)
+    if parsed.uncertain or parsed.approximate:
+        raise InvalidDate("must be a plain date, without ? ~ or %")
+    if end:
+        return parsed.window.last
+    if parsed.precision is Precision.DAY:
+        return parsed.window.first
+    if parsed.window.first == date.min:
+        raise InvalidDate(f"{text} reaches back before 0001-01-01; give a day, as in 0001-01-01")
+    return parsed.window.first - timedelta(days=1)

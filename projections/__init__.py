@@ -18,7 +18,7 @@ from projections.models import (
     Timeline,
 )
 from projections.projector import Busy, Projector
-from projections.queries import NOW, ReadModel
+from projections.queries import MAX_POSITION, NOW, ReadModel
 from projections.schema import create_tables
 
 __all__ = [
@@ -26,6 +26,7 @@ __all__ = [
     "AuditEntry",
     "AuditPage",
     "Digest",
+    "MAX_POSITION",
     "NOW",
     "Changes",
     "Database",

@@ -16,6 +16,7 @@ import psycopg
 from psycopg import IsolationLevel
 
 from domain import StoreUrl
+from projections.process import WRITER_LOCK
 
 Row = Any
 Params = Sequence[Any]
@@ -216,11 +217,11 @@ class PostgresDatabase:
         with self.exclusive_guard:
             if self.locking is None or self.locking.closed:
                 self.locking = psycopg.connect(**self.connect_kwargs, autocommit=True)
-            self.locking.execute("SELECT pg_advisory_lock(7412)")
+            self.locking.execute(f"SELECT pg_advisory_lock({WRITER_LOCK})")
             try:
                 yield
             finally:
-                self.locking.execute("SELECT pg_advisory_unlock(7412)")
+                self.locking.execute(f"SELECT pg_advisory_unlock({WRITER_LOCK})")
 
     def read(self) -> Any:
         return self._transaction(IsolationLevel.REPEATABLE_READ, True)

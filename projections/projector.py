@@ -12,7 +12,6 @@ call ``catch_up``: the writer right after each save, a reader that finds the mod
 from __future__ import annotations
 
 import json
-import os
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
@@ -49,20 +48,6 @@ LOCK_WAIT_SECONDS = 5.0
 
 class Busy(Exception):
     """Another projector held the read model for longer than a reader will wait."""
-
-
-_FILE_LOCKS: dict[str, threading.RLock] = {}
-_FILE_LOCKS_GUARD = threading.Lock()
-
-
-def writer_lock(db: Database) -> threading.RLock:
-    """One lock per SQLite file in this process: its writers take turns here rather than in
-    SQLite's busy loop, which does not queue them fairly. PostgreSQL queues them itself."""
-    path = getattr(db, "path", None)
-    if path is None:
-        return threading.RLock()
-    with _FILE_LOCKS_GUARD:
-        return _FILE_LOCKS.setdefault(os.path.abspath(path), threading.RLock())
 
 
 class Relations:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Sequence
-from datetime import date, timedelta
+from datetime import date
 from functools import lru_cache
 from operator import itemgetter
 from typing import Any, NamedTuple
@@ -767,6 +767,3 @@ def _match_rank(entity: EntityOut, needle: str) -> int:
         return 2
     return 3
 
-
-def day_before(day: date) -> date:
-    return day - timedelta(days=1)

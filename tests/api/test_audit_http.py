@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from api.http import create_app
+from api.app import create_app
 from api.settings import Settings
 
 

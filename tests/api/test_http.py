@@ -17,7 +17,7 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from api.http import create_app
+from api.app import create_app
 from api.seed import load, seed_directory
 from api.service import Service
 from api.settings import Settings

@@ -17,7 +17,7 @@ from fastapi import FastAPI
 from hypothesis import HealthCheck, settings
 from schemathesis.python import asgi
 
-from api.http import create_app
+from api.app import create_app
 from api.settings import Settings
 from tests.api.test_http import TOKEN, WRITER, seed_store
 

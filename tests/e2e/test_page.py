@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from api.http import create_app
+from api.app import create_app
 from api.page import STATIC
 from api.settings import Settings
 from tests.e2e.test_serve import TOKEN, Server, serving

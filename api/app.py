@@ -29,7 +29,7 @@ from api.problems import BadRequest, Unauthorized, install, responses
 from api.service import Ack, NotCaughtUp, Service
 from api.settings import Settings, Writers
 from domain import Keyed
-from events import EntityIn, EventIn, EventType, Prose, parse_date, parse_day
+from events import EntityIn, EventIn, EventType, InvalidDate, Prose, change_edge, parse_day
 from projections import (
     Changes,
     EntityOut,
@@ -41,7 +41,7 @@ from projections import (
     Timeline,
 )
 from projections.models import Data
-from projections.queries import MAX_POSITION, Behind, day_before
+from projections.queries import MAX_POSITION, Behind
 
 log = logging.getLogger("chancery")
 
@@ -194,19 +194,9 @@ def day(value: str | None, name: str, default: date | None = None) -> date:
 def window_edge(value: str, name: str, end: bool) -> date:
     """``from``/``to`` of a change query: a day, or a month or year taken as its whole window."""
     try:
-        parsed = parse_date(value)
-    except ValueError as error:
-        raise BadRequest(str(error), ["query", name]) from None
-    if parsed.uncertain or parsed.approximate:
-        raise BadRequest(f"{name} must be a plain date, without ? ~ or %", ["query", name])
-    if end:
-        return parsed.window.last
-    if len(value) < 10:
-        if parsed.window.first == date.min:
-            detail = f"{name}={value} reaches back before 0001-01-01; give a day, as in 0001-01-01"
-            raise BadRequest(detail, ["query", name])
-        return day_before(parsed.window.first)
-    return parsed.window.first
+        return change_edge(value, end)
+    except InvalidDate as error:
+        raise BadRequest(f"{name}: {error}", ["query", name]) from None
 
 
 def whole_number(text: str) -> int | None:
