@@ -68,6 +68,10 @@ class Service:
 
     # Consistency
 
+    def head(self) -> int:
+        """The store's number of the log's newest entry (0: an empty log)."""
+        return self.projector.head()
+
     def current(self, timeout: float = READ_WAIT_SECONDS) -> None:
         """Bring the read model to the log's head as it is now (another process may be doing it)."""
         head = self.read.lag()
