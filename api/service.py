@@ -15,12 +15,15 @@ from domain import Chancery, FactRecorded, InvalidRelation, Keyed, StoreUrl, Unk
 from events import EntityIn, EventIn
 from projections import (
     NOW,
+    AuditEntry,
     Busy,
     Changes,
+    Digest,
     EntityOut,
     EntityRelations,
     EntityTimelines,
     EventOut,
+    LogEntry,
     Projector,
     ReadModel,
     RelationState,
@@ -225,9 +228,33 @@ class Service:
     # Reads
 
     @property
-    def local(self) -> bool:
+    def reads_on_loop(self) -> bool:
         """Whether a read is a look-up in a local file (SQLite) rather than a round trip to a server."""
         return self.url.is_sqlite
+
+    def position(self) -> int:
+        """The read model's newest position."""
+        return self.read.position()
+
+    def position_of(self, notification: int) -> int:
+        """The position of the entry the store numbered ``notification`` (0: none applied)."""
+        return self.read.position_of(notification) or 0
+
+    def tracking(self) -> int:
+        """The store's number of the last entry the read model applied."""
+        return self.projector.tracking()
+
+    def entries(self, after: int, limit: int) -> list[LogEntry]:
+        """Log entries after a position, each with what it recorded, from the read model as it is."""
+        return self.read.entries(after, limit)
+
+    def audit_log(self, after: int = 0, limit: int = 1000) -> list[AuditEntry]:
+        self.current()
+        return self.read.audit_log(after, limit)
+
+    def digest(self) -> Digest:
+        self.current()
+        return self.read.digest()
 
     def code(self, name: str) -> str:
         return self.app.resolve(name).code
@@ -235,11 +262,25 @@ class Service:
     def find(self, name: str) -> EntityOut | None:
         """The entity a code, name or alias names (registrations by any process included), or None."""
         try:
-            code = self.code(name)
+            return self.entity(name)
         except UnknownEntity:
             return None
+
+    def entity(self, name: str) -> EntityOut:
+        """The entity a code, name or alias names, as the read model shows it."""
+        code = self.code(name)
         self.current()
-        return self.read.entity(code)
+        found = self.read.entity(code)
+        if found is None:
+            self.current()  # registered after the read model's last look
+            found = self.read.entity(code)
+        if found is None:
+            raise NotCaughtUp(f"{code} is registered, but the read model has not applied it yet")
+        return found
+
+    def entities(self, q: str | None = None) -> list[EntityOut]:
+        self.current()
+        return self.read.entities(q)
 
     def pair(self, a: str, b: str) -> tuple[str, str]:
         """The codes of two different entities."""

@@ -18,10 +18,11 @@ from projections.models import (
     Timeline,
 )
 from projections.projector import Busy, Projector
-from projections.queries import MAX_POSITION, NOW, ReadModel
+from projections.queries import MAX_POSITION, NOW, Behind, ReadModel
 from projections.schema import create_tables
 
 __all__ = [
+    "Behind",
     "Busy",
     "AuditEntry",
     "AuditPage",

@@ -21,7 +21,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from api.page import STATIC
+from api.routes.page import STATIC
 from api.settings import Settings
 from tests.e2e.test_serve import TOKEN, Server, serving
 

@@ -13,7 +13,7 @@ from fastapi import Path as PathParam
 from fastapi.responses import Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-STATIC = Path(__file__).resolve().parent / "static"
+STATIC = Path(__file__).resolve().parent.parent / "static"
 
 CONTENT_TYPES = {
     ".html": "text/html; charset=utf-8",
@@ -35,7 +35,7 @@ SECURITY_HEADERS = {
     "Referrer-Policy": "same-origin",
 }
 
-router = APIRouter()
+router = APIRouter(tags=["page"])
 
 
 def _file(name: str, request: Request) -> Response:

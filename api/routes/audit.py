@@ -5,30 +5,16 @@ from __future__ import annotations
 from typing import Annotated
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, Query, Request
-from pydantic import BaseModel, Field
+from fastapi import APIRouter, Query, Request
 
 from api import audit
+from api.deps import After, ServiceDep
 from api.problems import BadRequest, responses
-from api.service import Service
-from projections import MAX_POSITION, AuditPage, Digest
+from api.schemas import Verification
+from projections import AuditPage, Digest
 from projections.audit import BadArchive
 
-
-class Verification(BaseModel):
-    ok: bool = Field(description="the chain, the kept digest and the replayed read model all agree with the log")
-    entries: int
-    head: Digest = Field(description="the head of the chain recomputed from the raw log")
-    findings: list[str] = Field(description="the first places where they part, each naming its position")
-
-
-def _service(request: Request) -> Service:
-    service: Service = request.app.state.service
-    return service
-
-
-router = APIRouter(prefix="/v1/audit")
-ServiceDep = Annotated[Service, Depends(_service)]
+router = APIRouter(prefix="/v1/audit", tags=["audit"])
 
 
 @router.get("/log", response_model=AuditPage, summary="The raw log in position order, each entry with its chain hash.",
@@ -36,11 +22,10 @@ ServiceDep = Annotated[Service, Depends(_service)]
 def audit_log(
     request: Request,
     service: ServiceDep,
-    after: Annotated[int, Query(ge=0, le=MAX_POSITION, description="entries after this position")] = 0,
+    after: After = 0,
     limit: Annotated[int, Query(ge=1, le=1000)] = 1000,
 ) -> AuditPage:
-    service.current()
-    entries = service.read.audit_log(after, limit)
+    entries = service.audit_log(after, limit)
     following = None
     if len(entries) == limit:
         following = f"{request.url.path}?{urlencode({'after': entries[-1].position, 'limit': limit})}"
@@ -50,8 +35,7 @@ def audit_log(
 @router.get("/digest", response_model=Digest, summary="The head of the chain: keep it to check the log later.",
             responses=responses(503))
 def digest(service: ServiceDep) -> Digest:
-    service.current()
-    return service.read.digest()
+    return service.digest()
 
 
 @router.get("/verify", response_model=Verification,
