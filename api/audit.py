@@ -15,8 +15,8 @@ from domain import BatchRejected
 from events import EventIn
 from projections import AuditEntry, Digest
 from projections.audit import GENESIS, BadArchive, Restorer, canonical, link
-from projections.db import Renamed
 from projections.schema import create_tables, drop_tables, switch_to
+from projections.stores import Renamed
 from projections.verify import Report, replay_into, verify_chain, verify_projections
 
 Progress = Callable[[int], None] | None

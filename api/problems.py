@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 from http import HTTPStatus
 from typing import Any
 
-from eventsourcing.persistence import InterfaceError as StoreInterfaceError
-from eventsourcing.persistence import OperationalError as StoreOperationalError
+import psycopg
+from eventsourcing.persistence import PersistenceError
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -17,7 +18,6 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from api.service import NotCaughtUp
 from domain import (
     AlreadyRetracted,
-    BadDatabaseUrl,
     BatchRejected,
     ChanceryError,
     Contended,
@@ -30,6 +30,9 @@ from domain import (
     VersionMismatch,
 )
 from events import InvalidDate
+from projections.stores import BadDatabaseUrl, transient
+
+log = logging.getLogger("chancery")
 
 PROBLEM = "application/problem+json"
 TYPE_BASE = "https://chancery.example/problems/"
@@ -139,13 +142,9 @@ def _validation(request: Request, error: RequestValidationError) -> JSONResponse
     return problem(422, "validation", detail, errors=errors)
 
 
-STORE_UNAVAILABLE: tuple[type[Exception], ...] = (sqlite3.OperationalError, StoreOperationalError, StoreInterfaceError)
-try:
-    import psycopg
-
-    STORE_UNAVAILABLE += (psycopg.OperationalError,)
-except ImportError:  # pragma: no cover - PostgreSQL support not installed
-    pass
+# Every error a store raises, from its driver or from the event store: passing ones (the store
+# away or busy) are answered 503 with Retry-After; the rest are faults of ours, answered 500.
+STORE_ERRORS: tuple[type[Exception], ...] = (sqlite3.Error, psycopg.Error, PersistenceError)
 
 
 def allowed_methods(request: Request, fallback: str = "") -> str:
@@ -204,11 +203,18 @@ def install(app: FastAPI) -> None:
         return problem(error.status, "validation", error.detail, errors=[{"loc": error.loc, "message": error.detail}])
 
     async def on_store(request: Request, error: Exception) -> JSONResponse:
-        return problem(503, "store-unavailable", "the store cannot be reached or is busy; try again",
-                       headers={"Retry-After": "1"})
+        if transient(error):
+            return problem(503, "store-unavailable", "the store cannot be reached or is busy; try again",
+                           headers={"Retry-After": "1"})
+        return await on_fault(request, error)
 
-    for kind in STORE_UNAVAILABLE:
+    async def on_fault(request: Request, error: Exception) -> JSONResponse:
+        log.error("%s %s failed", request.method, request.url.path, exc_info=error)
+        return problem(500, "internal", "the service failed to answer; the fault is logged on the server")
+
+    for kind in STORE_ERRORS:
         app.add_exception_handler(kind, on_store)
+    app.add_exception_handler(Exception, on_fault)
     app.add_exception_handler(ChanceryError, on_domain)
     app.add_exception_handler(InvalidDate, on_domain)
     app.add_exception_handler(NotCaughtUp, on_domain)

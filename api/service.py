@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -11,7 +10,7 @@ from functools import partial
 from typing import Any, TypeVar
 from uuid import UUID
 
-from domain import Chancery, FactRecorded, InvalidRelation, Keyed, StoreUrl, UnknownEntity, Written, parse_store_url
+from domain import Chancery, FactRecorded, InvalidRelation, Keyed, UnknownEntity, Written
 from events import EntityIn, EventIn
 from projections import (
     NOW,
@@ -29,13 +28,12 @@ from projections import (
     RelationState,
     Timeline,
     create_tables,
-    open_database,
     timestamp,
 )
 from projections.models import Data
-from projections.process import file_lock
-from projections.queries import Behind, log_head
+from projections.queries import Behind
 from projections.stored import stored_data, stored_event
+from projections.stores import open_store
 
 READ_WAIT_SECONDS = 5.0
 IMPORT_WAIT_SECONDS = 60.0  # how long a bulk import waits for another process's projector at the end
@@ -56,13 +54,13 @@ class NotCaughtUp(Exception):
 
 class Service:
     def __init__(self, database_url: str):
-        self.url: StoreUrl = parse_store_url(database_url)
-        self.app = Chancery(env=self.url.env())
-        self.db = open_database(self.url)
+        self.store = open_store(database_url)
+        self.app = Chancery(env=self.store.settings(), stored_entries=self.store.stored_entries)
+        self.db = self.store.database()
         create_tables(self.db)
-        self.writing = file_lock(self.url.path) if self.url.is_sqlite else threading.RLock()
+        self.writing = self.store.writer_turn()
         self.projector = Projector(self.app, self.db, self.writing)
-        self.read = ReadModel(self.db, log_head(self.app))
+        self.read = ReadModel(self.db, self.store.log_head(self.app.recorder))
         self._placed: tuple[int, int] | None = None  # the store's number and position of an entry this process placed
 
     def close(self) -> None:
@@ -230,7 +228,7 @@ class Service:
     @property
     def reads_on_loop(self) -> bool:
         """Whether a read is a look-up in a local file (SQLite) rather than a round trip to a server."""
-        return self.url.is_sqlite
+        return self.store.reads_on_loop
 
     def position(self) -> int:
         """The read model's newest position."""

@@ -8,7 +8,7 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from domain import DEFAULT_DATABASE_URL
+from projections.stores import DEFAULT_DATABASE_URL
 
 
 class BadTokens(ValueError):

@@ -1,6 +1,8 @@
 """The rules of Chancery: relations judged in valid time, the application that keeps the log."""
 
-from domain.application import Chancery, Entity, Keyed, Written, entity_id
+from domain.application import Chancery
+from domain.cache import EntriesReader, StoredEntry
+from domain.directory import Entity, entity_id
 from domain.errors import (
     AlreadyRetracted,
     BatchRejected,
@@ -17,18 +19,17 @@ from domain.errors import (
 from domain.history import Fact, State, fold_on, pending_on
 from domain.records import AliasesAdded, EntityRegistered, EventRetracted, FactRecorded, RequestRecorded
 from domain.relation import Relation, relation_id, relation_key, to_fact
-from domain.store import DEFAULT_DATABASE_URL, BadDatabaseUrl, StoreUrl, parse_store_url
+from domain.written import Keyed, Written
 
 __all__ = [
     "AliasesAdded",
-    "DEFAULT_DATABASE_URL",
     "AlreadyRetracted",
-    "BadDatabaseUrl",
     "BatchRejected",
     "Chancery",
     "ChanceryError",
     "Contended",
     "DuplicateEntity",
+    "EntriesReader",
     "Entity",
     "EntityRegistered",
     "EventNotFound",
@@ -42,13 +43,12 @@ __all__ = [
     "RequestRecorded",
     "State",
     "StateRuleViolated",
-    "StoreUrl",
+    "StoredEntry",
     "UnknownEntity",
     "VersionMismatch",
     "Written",
     "entity_id",
     "fold_on",
-    "parse_store_url",
     "pending_on",
     "relation_id",
     "relation_key",

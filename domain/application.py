@@ -2,170 +2,30 @@
 
 from __future__ import annotations
 
-import difflib
-import json
-import threading
-from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
-from typing import Any
-from uuid import UUID, uuid4, uuid5
+from uuid import UUID, uuid4
 
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import DomainEvent
-from eventsourcing.persistence import IntegrityError, StoredEvent
-from eventsourcing.postgres import PostgresAggregateRecorder
-from eventsourcing.sqlite import SQLiteAggregateRecorder
-from eventsourcing.utils import get_topic
+from eventsourcing.persistence import IntegrityError
 
+from domain.cache import EntriesReader, Relations, entries_one_by_one, relations_from
+from domain.directory import Directory, Entity, entity_id
 from domain.errors import (
     BatchRejected,
     ChanceryError,
     Contended,
     DuplicateEntity,
-    IdempotencyKeyReused,
     InvalidRelation,
     UnknownEntity,
     VersionMismatch,
 )
-from domain.records import AliasesAdded, EntityRegistered, EventRetracted, FactRecorded, RequestRecorded
-from domain.relation import NAMESPACE, Relation, project, relation_id, relation_key, restored, restored_from_json
+from domain.records import AliasesAdded, EntityRegistered, RequestRecorded
+from domain.relation import Relation, project, relation_id, relation_key
+from domain.written import Keyed, Written, replayed, request_record
 from events import EntityIn, EventIn
 
-_PLAIN = json.JSONDecoder()
-"""Reads a stored entry's JSON as it is, for :func:`restored_from_json`."""
-
-
-@dataclass(frozen=True)
-class Entity:
-    code: str
-    name: str
-    kind: str
-    aliases: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class Written:
-    """What a write put in the log: its entries, the position of each, and what it answers with.
-
-    ``results`` are the public ids a response shows (event ids, or an entity code). A write that
-    found its work already done (a keyed request served before, a seed event present) has no
-    entries and ``created`` false.
-    """
-
-    events: tuple[DomainEvent, ...]
-    positions: tuple[int, ...]
-    results: tuple[str, ...] = ()
-    created: bool = True
-    request: UUID | None = None
-
-    @property
-    def position(self) -> int:
-        return self.positions[-1] if self.positions else 0
-
-
-@dataclass(frozen=True)
-class Keyed:
-    """A write request with a client's idempotency key and a fingerprint of what it asked."""
-
-    writer: str
-    key: str
-    fingerprint: str
-    action: str
-
-    @property
-    def id(self) -> UUID:
-        return uuid5(NAMESPACE, f"request:{self.writer}\n{self.key}")
-
-
 Change = tuple[list[DomainEvent], tuple[str, ...]]
-
-
-def entity_id(code: str) -> UUID:
-    return uuid5(NAMESPACE, "entity:" + code)
-
-
-class Directory:
-    """Entities by code, name and alias (case-insensitive), kept from the log's registrations."""
-
-    TOPICS = (get_topic(EntityRegistered), get_topic(AliasesAdded))
-
-    def __init__(self) -> None:
-        self.by_code: dict[str, Entity] = {}
-        self.by_name: dict[str, str] = {}
-        self.versions: dict[str, int] = {}
-        self.scanned = 0
-        self.lock = threading.Lock()
-
-    def add(self, event: EntityRegistered | AliasesAdded) -> None:
-        if isinstance(event, EntityRegistered):
-            entity = Entity(event.code, event.name, event.kind, tuple(event.aliases))
-        else:
-            known = self.by_code[event.code]
-            entity = Entity(known.code, known.name, known.kind, (*known.aliases, *event.aliases))
-        self.by_code[entity.code] = entity
-        self.versions[entity.code] = event.originator_version
-        for name in (entity.code, entity.name, *entity.aliases):
-            self.by_name[name.casefold()] = entity.code
-
-    def find(self, name: str) -> Entity | None:
-        code = self.by_name.get(name.strip().casefold())
-        return self.by_code.get(code) if code else None
-
-    def close_to(self, name: str, limit: int = 3) -> list[tuple[str, str]]:
-        matches = difflib.get_close_matches(name.casefold(), list(self.by_name), n=limit * 3, cutoff=0.6)
-        found: dict[str, str] = {}
-        for match in matches:
-            entity = self.by_code[self.by_name[match]]
-            found.setdefault(entity.code, entity.name)
-        return list(found.items())[:limit]
-
-
-class Relations:
-    """Relations this process has judged lately, kept as the store holds them.
-
-    Before each write the log is read past the last entry this cache accounts for, and any
-    relation another process has written since is dropped, so a write is judged against the
-    stored history; a write that races past that check fails on the store's version key and is
-    judged again. Bounded by events' worth of memory, least recently used first out: a relation
-    weighs its events plus ``OVERHEAD``, what holding one more relation costs beside an event.
-    """
-
-    LIMIT = 200_000
-    OVERHEAD = 3
-
-    def __init__(self, limit: int = LIMIT):
-        self.limit = limit
-        self.held: OrderedDict[UUID, tuple[Relation, int]] = OrderedDict()
-        self.size = 0
-        self.seen = 0
-
-    def get(self, key: UUID) -> Relation | None:
-        found = self.held.get(key)
-        if found is None:
-            return None
-        self.held.move_to_end(key)
-        return found[0]
-
-    def put(self, relation: Relation) -> None:
-        """Keep ``relation`` as it is now (again, after a write changed it)."""
-        self.drop([relation.id])
-        weight = relation.version + self.OVERHEAD
-        self.held[relation.id] = (relation, weight)
-        self.size += weight
-        while self.size > self.limit:
-            _, (_, weight) = self.held.popitem(last=False)
-            self.size -= weight
-
-    def drop(self, keys: Iterable[UUID]) -> None:
-        for key in keys:
-            found = self.held.pop(key, None)
-            if found is not None:
-                self.size -= found[1]
-
-    def clear(self) -> None:
-        self.held.clear()
-        self.size = 0
 
 
 class Chancery(Application[UUID]):
@@ -173,8 +33,10 @@ class Chancery(Application[UUID]):
 
     name = "chancery"
 
-    def __init__(self, env: dict[str, str] | None = None) -> None:
+    def __init__(self, env: dict[str, str] | None = None, stored_entries: EntriesReader = entries_one_by_one) -> None:
+        """``stored_entries`` reads many relations' entries from the store at once."""
         super().__init__(env)
+        self.stored_entries = stored_entries
         self.directory = Directory()
         self.relations = Relations(int(self.env.get("CHANCERY_WRITE_CACHE", Relations.LIMIT)))
         self._loaded: list[UUID] = []
@@ -295,59 +157,13 @@ class Chancery(Application[UUID]):
                 missing[key_id] = (a, b)
             else:
                 found[key] = cached
-        stored = self._load(list(missing))
+        stored = relations_from(self.mapper, self.stored_entries(self.recorder, list(missing))) if missing else {}
         for key_id, (a, b) in missing.items():
             relation = stored.get(key_id) or Relation.start(a, b)
             self.relations.put(relation)
             found[relation.key] = relation
         self._loaded += [r.id for r in found.values()]
         return found
-
-    def _load(self, ids: list[UUID]) -> dict[UUID, Relation]:
-        """Many relations from the store in one query (the repository reads one at a time)."""
-        if not ids:
-            return {}
-        recorder: Any = self.recorder
-        if isinstance(recorder, PostgresAggregateRecorder):
-            sql = (
-                f'SELECT originator_id, originator_version, topic, state FROM "{recorder.datastore.schema}".'
-                f'"{recorder.events_table_name}" WHERE originator_id = ANY(%s) ORDER BY originator_id, originator_version'
-            )
-            with recorder.datastore.get_connection() as connection, connection.cursor() as cursor:
-                cursor.execute(sql, (ids,))
-                rows = [(r["originator_id"], r["originator_version"], r["topic"], bytes(r["state"]))
-                        for r in cursor.fetchall()]
-        elif isinstance(recorder, SQLiteAggregateRecorder):
-            marks = ", ".join("?" for _ in ids)
-            sql = (
-                f"SELECT originator_id, originator_version, topic, state FROM {recorder.events_table_name}"
-                f" WHERE originator_id IN ({marks}) ORDER BY originator_id, originator_version"
-            )
-            with recorder.datastore.transaction(commit=False) as cursor:
-                cursor.execute(sql, [i.hex for i in ids])
-                rows = [(UUID(r[0]), r[1], r[2], r[3]) for r in cursor.fetchall()]
-        else:
-            rows = [(s.originator_id, s.originator_version, s.topic, s.state)
-                    for i in ids for s in recorder.select_events(i)]
-        entries: dict[UUID, list[tuple[int, str, bytes]]] = {}
-        for originator, version, topic, state in rows:
-            entries.setdefault(originator, []).append((version, topic, state))
-        return {originator: self._restore(originator, stored) for originator, stored in entries.items()}
-
-    def _restore(self, originator: UUID, entries: list[tuple[int, str, bytes]]) -> Relation:
-        """A relation from its stored entries: read straight from their JSON when the store keeps
-        it plain, else (or for an entry of another shape) through the library's mapper."""
-        if self.mapper.cipher is None and self.mapper.compressor is None:
-            try:
-                return restored_from_json([(version, topic, _PLAIN.decode(state.decode())) for version, topic, state in entries])
-            except (KeyError, TypeError, ValueError):
-                pass
-        events = []
-        for version, topic, state in entries:
-            event = self.mapper.to_domain_event(StoredEvent(originator, version, topic, state))
-            assert isinstance(event, DomainEvent)
-            events.append(event)
-        return restored(events)
 
     def _sync(self) -> None:
         """Drop cached relations that another process has written since this one last looked."""
@@ -501,7 +317,7 @@ class Chancery(Application[UUID]):
         """
         for _ in range(5):
             if request is not None and (served := self.find_request(request)) is not None:
-                return _replay(served, request)
+                return replayed(served, request)
             self._sync()
             self._loaded = []
             try:
@@ -509,12 +325,12 @@ class Chancery(Application[UUID]):
                 if not events:
                     return Written((), (), results, created=False)
                 if request is not None:
-                    events.append(_request_record(request, results))
+                    events.append(request_record(request, results))
                 recordings = self.events.put(events)  # as save() does, without its per-event protocol check
             except IntegrityError:
                 self.relations.drop(self._loaded)
                 if request is not None and (served := self.find_request(request)) is not None:
-                    return _replay(served, request)
+                    return replayed(served, request)
                 if expected_version is not None:
                     raise VersionMismatch("being written", expected_version, expected_version + 1) from None
                 if isinstance(events[0], EntityRegistered):
@@ -534,28 +350,6 @@ class Chancery(Application[UUID]):
         raise Contended("the relation is being written by others too often; try again")
 
 
-def _request_record(request: Keyed, results: tuple[str, ...]) -> RequestRecorded:
-    return RequestRecorded(
-        originator_id=request.id,
-        originator_version=1,
-        timestamp=DomainEvent.create_timestamp(),
-        key=request.key,
-        fingerprint=request.fingerprint,
-        action=request.action,
-        results=list(results),
-        recorded_by=request.writer,
-    )
-
-
-def _replay(served: RequestRecorded, request: Keyed) -> Written:
-    if served.fingerprint != request.fingerprint or served.action != request.action:
-        raise IdempotencyKeyReused(
-            f"the Idempotency-Key {request.key!r} was used for another request ({served.action}); "
-            "use a new key for a new request"
-        )
-    return Written((), (), tuple(served.results), created=False, request=served.originator_id)
-
-
 def _same_entity(entity: Entity, spec: EntityIn) -> bool:
     return (entity.name, entity.kind, entity.aliases) == (
         spec.name,
@@ -564,4 +358,4 @@ def _same_entity(entity: Entity, spec: EntityIn) -> bool:
     )
 
 
-__all__ = ["Chancery", "Entity", "EventRetracted", "FactRecorded", "Keyed", "Written", "entity_id"]
+__all__ = ["Chancery", "Entity", "Keyed", "Written", "entity_id"]

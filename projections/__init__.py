@@ -1,7 +1,6 @@
 """Read models kept from the log: states on any day, timelines, changes."""
 
 from projections.audit import timestamp
-from projections.db import Database, open_database
 from projections.models import (
     AuditEntry,
     AuditPage,
@@ -30,7 +29,6 @@ __all__ = [
     "MAX_POSITION",
     "NOW",
     "Changes",
-    "Database",
     "EntityOut",
     "EntityRef",
     "EntityRelations",
@@ -43,6 +41,5 @@ __all__ = [
     "RelationState",
     "Timeline",
     "create_tables",
-    "open_database",
     "timestamp",
 ]

@@ -35,8 +35,8 @@ from domain import (
 )
 from events import EventType, parse_date
 from projections.audit import GENESIS, canonical, entry_of, kind_of, link, timestamp
-from projections.db import Cursor, Database
 from projections.intervals import Held, Spans
+from projections.stores import Cursor, Database
 
 BATCH = 1000
 LONG_LAG = 20_000  # a lag longer than this is caught up a chunk at a time, relation by relation
@@ -126,9 +126,7 @@ class Projector:
 
     def _apply_batch(self, target: int, intervals: bool = True) -> int:
         with self.db.write() as cursor:
-            if self.db.dialect == "postgresql":
-                cursor.execute(f"SET LOCAL lock_timeout = '{int(LOCK_WAIT_SECONDS * 1000)}ms'")
-                cursor.execute("SELECT position FROM rm_tracking WHERE name = 'relations' FOR UPDATE")
+            self.db.lock_tracking(cursor)
             position = _tracking(cursor)
             if position >= target:
                 return position
@@ -153,9 +151,7 @@ class Projector:
         each relation they touch, relation by relation (as a rebuild does), not entry by entry."""
         self.relations.forget()
         with self.db.write() as cursor:
-            if self.db.dialect == "postgresql":
-                cursor.execute(f"SET LOCAL lock_timeout = '{int(LOCK_WAIT_SECONDS * 1000)}ms'")
-                cursor.execute("SELECT position FROM rm_tracking WHERE name = 'relations' FOR UPDATE")
+            self.db.lock_tracking(cursor)
             position = _tracking(cursor)
             if position >= stop:
                 return position

@@ -20,14 +20,11 @@ from operator import itemgetter
 from typing import Any, NamedTuple
 from uuid import UUID
 
-from eventsourcing.postgres import PostgresApplicationRecorder
-from eventsourcing.sqlite import SQLiteApplicationRecorder
 from pydantic_core import from_json
 
-from domain import Chancery, EventNotFound, relation_key
+from domain import EventNotFound, relation_key
 from events import DiplomaticStatus, EventType
 from projections.audit import GENESIS
-from projections.db import Cursor, Database
 from projections.models import (
     AuditEntry,
     Changes,
@@ -46,6 +43,7 @@ from projections.models import (
     Timeline,
     WindowOut,
 )
+from projections.stores import Cursor, Database
 
 NOW = 2**62  # a position past every entry: "as known now"
 MAX_POSITION = 2**63 - 1  # the largest position either store can compare with
@@ -86,17 +84,6 @@ class Behind(Exception):
     def __init__(self, head: int):
         super().__init__(f"the read model has not applied the log's entry {head} yet")
         self.head = head
-
-
-def log_head(app: Chancery) -> str:
-    """SQL for the store's id of the log's newest entry, from the library's table beside ours."""
-    recorder = app.recorder
-    if isinstance(recorder, PostgresApplicationRecorder):
-        table = f'"{recorder.datastore.schema}"."{recorder.events_table_name}"'
-        return f"SELECT MAX(notification_id) FROM {table}"
-    if isinstance(recorder, SQLiteApplicationRecorder):
-        return f"SELECT MAX(rowid) FROM {recorder.events_table_name}"
-    raise TypeError(f"no log table known for {type(recorder).__name__}")
 
 
 # The statements of states, each served by an index (see schema.TABLES).
@@ -156,7 +143,7 @@ def _united(template: str, wheres: tuple[str, ...]) -> str:
 
 class ReadModel:
     def __init__(self, db: Database, head: str | None = None):
-        """``head``: the SQL of ``log_head``, for reads that check they are ``fresh``."""
+        """``head``: the SQL of the store's log head, for reads that check they are ``fresh``."""
         self.db = db
         position = "(SELECT MAX(position) FROM rm_log) AS position"
         checked = (
@@ -371,9 +358,7 @@ class ReadModel:
         """Every relation of ``code`` with anything recorded on or before ``on``, as ``EntityRelations``
         serialises."""
         sides: Parts = [("a = ?", [code]), ("b = ?", [code])]
-        # SQLite counts each side from an index of its own. PostgreSQL without statistics (new
-        # tables, autovacuum off) would count the two in parallel workers, slower than one scan.
-        either: Parts = sides if self.db.dialect == "sqlite" else [("(a = ? OR b = ?)", [code, code])]
+        either: Parts = sides if self.db.sides_apart else [("(a = ? OR b = ?)", [code, code])]
         with self.db.read() as cursor:
             position = self._at(cursor, at, fresh)
             counts = self._counts(cursor, either, on.isoformat(), at)

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from projections.db import Database, Renamed
-from projections.process import SCHEMA_LOCK
+from projections.stores import Database, Renamed
 
 TABLES = [
     "CREATE TABLE IF NOT EXISTS rm_tracking (name TEXT PRIMARY KEY, position BIGINT NOT NULL)",
@@ -69,8 +68,7 @@ def _index_name(statement: str) -> str:
 def create_tables(db: Database, *, indexed: bool = True) -> None:
     """The read model's tables; without ``indexed``, only the indexes the projector needs."""
     with db.write() as cursor:
-        if db.dialect == "postgresql":
-            cursor.execute(f"SELECT pg_advisory_xact_lock({SCHEMA_LOCK})")
+        db.lock_schema(cursor)
         for statement in TABLES:
             if indexed or not statement.startswith("CREATE INDEX") or _index_name(statement) in PROJECTOR_INDEXES:
                 cursor.execute(statement)

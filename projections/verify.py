@@ -11,11 +11,11 @@ from eventsourcing.domain import DomainEvent
 
 from domain import Chancery
 from projections.audit import GENESIS, canonical, entry_of, link
-from projections.db import Database, Renamed
 from projections.models import Digest
 from projections.projector import Projector, build_intervals
 from projections.queries import ReadModel
 from projections.schema import create_tables, drop_tables
+from projections.stores import Database, Renamed
 
 BATCH = 5000
 

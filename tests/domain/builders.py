@@ -6,8 +6,9 @@ import itertools
 from typing import Any
 from uuid import uuid4
 
-from domain import Fact
+from domain import Chancery, Fact
 from events import EventIn, EventType, parse_date
+from projections.stores import open_store
 
 _seq = itertools.count(1)
 
@@ -34,3 +35,9 @@ def sent(type_: str, occurred: str, subject: str = "PAN", counterpart: str = "TW
         attributes=attributes,
         sources=[{"title": "Test source", "quote": f"{type_} in {occurred}"}],
     )
+
+
+def application(url: str) -> Chancery:
+    """The write side over the store ``url`` names, reading relations as a service does."""
+    store = open_store(url)
+    return Chancery(env=store.settings(), stored_entries=store.stored_entries)

@@ -16,12 +16,11 @@ from domain import (
     StateRuleViolated,
     UnknownEntity,
     VersionMismatch,
-    parse_store_url,
     relation_id,
 )
 from domain.relation import restored, restored_from_json
 from events import EntityIn, EventType
-from tests.domain.builders import sent
+from tests.domain.builders import application, sent
 
 ENTITIES = [
     EntityIn(code="PAN", name="Panama", kind="state", aliases=["Republic of Panama"]),
@@ -221,8 +220,7 @@ def test_a_refused_batch_leaves_nothing_half_judged_behind(app):
 
 def test_a_relation_too_large_to_keep_in_memory_is_read_back_and_judged_the_same(tmp_path):
     """A writer keeps ``write_cache`` events' worth of relations; beyond that, it reads them back."""
-    url = parse_store_url(f"sqlite:///{tmp_path}/small.db?write_cache=1000")
-    app = Chancery(env=url.env())
+    app = application(f"sqlite:///{tmp_path}/small.db?write_cache=1000")
     for entity in ENTITIES:
         app.register_entity(entity, "registrar")
     days = [date(1901, 1, 1) + timedelta(n) for n in range(1100)]
@@ -241,8 +239,7 @@ def test_a_relation_too_large_to_keep_in_memory_is_read_back_and_judged_the_same
 
 def test_a_writer_holds_fewer_small_relations_than_its_cache_counts_events(tmp_path):
     """Each relation held costs memory beyond its events, so many one-event relations fill the cache sooner."""
-    url = parse_store_url(f"sqlite:///{tmp_path}/small.db?write_cache=1000")
-    app = Chancery(env=url.env())
+    app = application(f"sqlite:///{tmp_path}/small.db?write_cache=1000")
     codes = [f"S{n:03d}" for n in range(40)]
     for code in codes:
         app.register_entity(EntityIn(code=code, name=f"State {code}", kind="state"), "registrar")
@@ -258,8 +255,8 @@ def test_a_writer_holds_fewer_small_relations_than_its_cache_counts_events(tmp_p
 
 def test_a_relation_read_straight_from_its_stored_json_is_the_one_its_stored_events_rebuild(tmp_path):
     """A writer reads cold relations from the entries' JSON; it must equal the library's own decoding."""
-    url = parse_store_url(f"sqlite:///{tmp_path}/plain.db")
-    app = Chancery(env=url.env())
+    url = f"sqlite:///{tmp_path}/plain.db"
+    app = application(url)
     for entity in ENTITIES:
         app.register_entity(entity, "registrar")
     app.append(sent("relations.established", "1904-11", role="ignored", nested={"a": [1, 2.5, None]}), "me")
@@ -277,7 +274,7 @@ def test_a_relation_read_straight_from_its_stored_json_is_the_one_its_stored_eve
     assert by_json.state().status.value == "suspended"
     assert by_json.state().recognitions == {}
     # and a fresh writer, reading it cold, judges against the same history
-    cold = Chancery(env=url.env())
+    cold = application(url)
     cold.refresh_directory()
     with pytest.raises(StateRuleViolated, match="needs status established"):
         cold.append(sent("relations.suspended", "1995"), "me")

@@ -5,8 +5,8 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from projections.db import SQLiteDatabase
 from projections.schema import RETIRED_INDEXES, TABLES, create_tables
+from projections.stores.sqlite import SQLiteDatabase
 
 
 def _indexes(path: Path) -> set[str]:

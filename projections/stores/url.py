@@ -31,35 +31,6 @@ class StoreUrl:
     write_cache: int = 200_000
     """How many events' worth of relations a writing process keeps in memory to judge against."""
 
-    @property
-    def is_sqlite(self) -> bool:
-        return self.scheme == "sqlite"
-
-    def env(self) -> dict[str, str]:
-        """Settings for the event store of the ``eventsourcing`` library."""
-        if self.is_sqlite:
-            return {
-                "PERSISTENCE_MODULE": "eventsourcing.sqlite",
-                "SQLITE_DBNAME": self.path,
-                "SQLITE_LOCK_TIMEOUT": str(self.lock_timeout),
-                "CHANCERY_WRITE_CACHE": str(self.write_cache),
-            }
-        env = {
-            "CHANCERY_WRITE_CACHE": str(self.write_cache),
-            "PERSISTENCE_MODULE": "eventsourcing.postgres",
-            "POSTGRES_DBNAME": self.dbname,
-            "POSTGRES_HOST": self.host,
-            "POSTGRES_PORT": str(self.port),
-            "POSTGRES_USER": self.user,
-            "POSTGRES_PASSWORD": self.password,
-            "POSTGRES_POOL_SIZE": str(self.pool_size),
-            "POSTGRES_MAX_OVERFLOW": str(self.pool_size * 2),
-            "POSTGRES_LOCK_TIMEOUT": str(self.lock_timeout),
-        }
-        if self.schema:
-            env["POSTGRES_SCHEMA"] = self.schema
-        return env
-
 
 SETTINGS = {"sqlite": {"lock_timeout", "write_cache"}, "postgresql": {"schema", "pool_size", "lock_timeout", "write_cache"}}
 WRITE_CACHE_RANGE = (1_000, 100_000_000)
