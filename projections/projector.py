@@ -35,6 +35,7 @@ from domain import (
 )
 from events import EventType, parse_date
 from projections.audit import GENESIS, canonical, entry_of, kind_of, link, timestamp
+from projections.columns import ENTITIES, EVENTS, INTERVALS, LOG, REQUESTS
 from projections.intervals import Held, Spans
 from projections.stores import Cursor, Database
 
@@ -243,8 +244,7 @@ class Batch:
             self._retracted(event, position, at)
         elif isinstance(event, EntityRegistered):
             self.cursor.execute(
-                "INSERT INTO rm_entities (code, name, kind, aliases, position, recorded_at, recorded_by)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                ENTITIES.insert(),
                 (event.code, event.name, event.kind, json.dumps(event.aliases), position, at, event.recorded_by),
             )
         elif isinstance(event, AliasesAdded):
@@ -255,9 +255,7 @@ class Batch:
                 "UPDATE rm_entities SET aliases = ? WHERE code = ?", (json.dumps([*known, *event.aliases]), event.code)
             )
         elif isinstance(event, RequestRecorded):
-            self.cursor.execute(
-                "INSERT INTO rm_requests (id, position) VALUES (?, ?)", (str(event.originator_id), position)
-            )
+            self.cursor.execute(REQUESTS.insert(), (str(event.originator_id), position))
         entry = canonical(entry_of(event, position))
         chained = link(previous, entry)
         self.logged.append((position, notification, at, kind_of(event), entry, chained))
@@ -267,27 +265,15 @@ class Batch:
         """Rows in before the changes to them: an entry may close what an earlier one in the batch opened."""
         cursor = self.cursor
         if self.new_events:
-            cursor.executemany(
-                "INSERT INTO rm_events (id, position, relation, a, b, version, type, subject, counterpart,"
-                " occurred, first_day, last_day, summary, attributes, sources, recorded_at, recorded_by)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                self.new_events,
-            )
+            cursor.executemany(EVENTS.insert(leaving_out=("retracted_pos", "retraction")), self.new_events)
         if self.withdrawn:
             cursor.executemany("UPDATE rm_events SET retracted_pos = ?, retraction = ? WHERE id = ?", self.withdrawn)
         if self.opened:
-            cursor.executemany(
-                "INSERT INTO rm_intervals (id, relation, a, b, facet, item, value, event_id, since,"
-                " from_day, to_day, from_pos) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                self.opened,
-            )
+            cursor.executemany(INTERVALS.insert(leaving_out=("to_pos",)), self.opened)
         if self.closed:
             cursor.executemany("UPDATE rm_intervals SET to_pos = ? WHERE id = ?", self.closed)
         if self.logged:
-            cursor.executemany(
-                "INSERT INTO rm_log (position, notification, recorded_at, kind, entry, hash) VALUES (?, ?, ?, ?, ?, ?)",
-                self.logged,
-            )
+            cursor.executemany(LOG.insert(), self.logged)
 
     def _recorded(self, event: FactRecorded, position: int, at: str) -> None:
         a, b = sorted((event.subject, event.counterpart))
@@ -369,11 +355,7 @@ def update_intervals(cursor: Cursor, keys: list[str], after: int) -> None:
         closed: list[tuple[int, str]] = []
         for relation, rows in groupby(events, key=lambda row: row["relation"]):
             _relation_rows(list(rows), after, current[relation], opened, closed)
-        cursor.executemany(
-            "INSERT INTO rm_intervals (id, relation, a, b, facet, item, value, event_id, since,"
-            " from_day, to_day, from_pos, to_pos) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            opened,
-        )
+        cursor.executemany(INTERVALS.insert(), opened)
         cursor.executemany("UPDATE rm_intervals SET to_pos = ? WHERE id = ?", closed)
 
 

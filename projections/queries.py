@@ -86,7 +86,7 @@ class Behind(Exception):
         self.head = head
 
 
-# The statements of states, each served by an index (see schema.TABLES).
+# The statements of states, each served by an index (see schema.INDEXES).
 
 VISIBLE = "position <= ? AND (retracted_pos IS NULL OR retracted_pos > ?)"
 VERSION = "SUM(CASE WHEN position <= ? THEN 1 ELSE 0 END) + SUM(CASE WHEN retracted_pos <= ? THEN 1 ELSE 0 END)"

@@ -2,26 +2,11 @@
 
 from __future__ import annotations
 
+from projections.columns import TABLES, TRACKING
 from projections.stores import Database, Renamed
 
-TABLES = [
-    "CREATE TABLE IF NOT EXISTS rm_tracking (name TEXT PRIMARY KEY, position BIGINT NOT NULL)",
-    # Every log entry: its canonical JSON (RFC 8785) and its audit chain hash.
-    "CREATE TABLE IF NOT EXISTS rm_log ("
-    " position BIGINT PRIMARY KEY, notification BIGINT NOT NULL UNIQUE, recorded_at TEXT NOT NULL,"
-    " kind TEXT NOT NULL, entry TEXT NOT NULL, hash TEXT NOT NULL)",
+INDEXES = [
     "CREATE INDEX IF NOT EXISTS rm_log_recorded_at ON rm_log (recorded_at)",
-    "CREATE TABLE IF NOT EXISTS rm_requests (id TEXT PRIMARY KEY, position BIGINT NOT NULL)",
-    "CREATE TABLE IF NOT EXISTS rm_entities ("
-    " code TEXT PRIMARY KEY, name TEXT NOT NULL, kind TEXT NOT NULL, aliases TEXT NOT NULL,"
-    " position BIGINT NOT NULL, recorded_at TEXT NOT NULL, recorded_by TEXT NOT NULL)",
-    "CREATE TABLE IF NOT EXISTS rm_events ("
-    " id TEXT PRIMARY KEY, position BIGINT NOT NULL UNIQUE, relation TEXT NOT NULL,"
-    " a TEXT NOT NULL, b TEXT NOT NULL, version INTEGER NOT NULL, type TEXT NOT NULL,"
-    " subject TEXT NOT NULL, counterpart TEXT NOT NULL, occurred TEXT NOT NULL,"
-    " first_day TEXT NOT NULL, last_day TEXT NOT NULL, summary TEXT NOT NULL,"
-    " attributes TEXT NOT NULL, sources TEXT NOT NULL, recorded_at TEXT NOT NULL,"
-    " recorded_by TEXT NOT NULL, retracted_pos BIGINT, retraction TEXT)",
     "CREATE INDEX IF NOT EXISTS rm_events_a ON rm_events (a, first_day)",
     "CREATE INDEX IF NOT EXISTS rm_events_b ON rm_events (b, first_day)",
     "CREATE INDEX IF NOT EXISTS rm_events_last_day ON rm_events (last_day)",
@@ -32,13 +17,6 @@ TABLES = [
     " (relation, first_day, last_day, position, retracted_pos)",
     "CREATE INDEX IF NOT EXISTS rm_events_a_counts ON rm_events (a, relation, first_day, last_day, position, retracted_pos)",
     "CREATE INDEX IF NOT EXISTS rm_events_b_counts ON rm_events (b, relation, first_day, last_day, position, retracted_pos)",
-    # One row per fact and the valid-time days [from_day, to_day) it held, as known over the
-    # record-time positions [from_pos, to_pos).
-    "CREATE TABLE IF NOT EXISTS rm_intervals ("
-    " id TEXT PRIMARY KEY, relation TEXT NOT NULL, a TEXT NOT NULL, b TEXT NOT NULL,"
-    " facet TEXT NOT NULL, item TEXT NOT NULL, value TEXT NOT NULL, event_id TEXT NOT NULL,"
-    " since TEXT NOT NULL, from_day TEXT NOT NULL, to_day TEXT,"
-    " from_pos BIGINT NOT NULL, to_pos BIGINT)",
     # The rows holding on a day as known now, told from the index alone: only those are read.
     "CREATE INDEX IF NOT EXISTS rm_intervals_now_days ON rm_intervals (relation, from_day, to_day, to_pos)"
     " WHERE to_pos IS NULL",
@@ -52,7 +30,7 @@ TABLES = [
 ]
 
 
-TABLE_NAMES = ["tracking", "log", "requests", "entities", "events", "intervals"]
+TABLE_NAMES = [table.name for table in TABLES]
 
 # The indexes the projector itself reads through; a rebuild creates the others once, at the end.
 PROJECTOR_INDEXES = ("rm_events_relation_counts", "rm_intervals_now_days")
@@ -69,13 +47,15 @@ def create_tables(db: Database, *, indexed: bool = True) -> None:
     """The read model's tables; without ``indexed``, only the indexes the projector needs."""
     with db.write() as cursor:
         db.lock_schema(cursor)
-        for statement in TABLES:
-            if indexed or not statement.startswith("CREATE INDEX") or _index_name(statement) in PROJECTOR_INDEXES:
+        for table in TABLES:
+            cursor.execute(table.create())
+        for statement in INDEXES:
+            if indexed or _index_name(statement) in PROJECTOR_INDEXES:
                 cursor.execute(statement)
         for name in RETIRED_INDEXES:
             cursor.execute(f"DROP INDEX IF EXISTS {name}")
         cursor.execute(
-            "INSERT INTO rm_tracking (name, position) VALUES ('relations', 0) ON CONFLICT (name) DO NOTHING"
+            f"{TRACKING.insert()} ON CONFLICT (name) DO NOTHING", ("relations", 0)
         )
 
 
@@ -91,12 +71,11 @@ def switch_to(db: Database, built: Renamed) -> None:
     Readers see the old tables until the switch commits, then the new ones. The indexes take the
     live names here, so a table built without its read indexes gets them here, once.
     """
-    indexes = [statement for statement in TABLES if statement.startswith("CREATE INDEX")]
     with db.write() as cursor:
         for name in TABLE_NAMES:
             cursor.execute(f"DROP TABLE IF EXISTS rm_{name}")
             cursor.execute(f"ALTER TABLE {built.prefix}{name} RENAME TO rm_{name}")
-        for statement in indexes:
+        for statement in INDEXES:
             built_index = _index_name(statement).replace("rm_", built.prefix)
             cursor.execute(f"DROP INDEX IF EXISTS {built_index}")
             cursor.execute(statement)

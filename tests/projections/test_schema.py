@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from projections.schema import RETIRED_INDEXES, TABLES, create_tables
+from projections.schema import INDEXES, RETIRED_INDEXES, create_tables
 from projections.stores.sqlite import SQLiteDatabase
 
 
@@ -26,5 +26,5 @@ def test_a_store_made_before_loses_the_indexes_a_longer_one_made_redundant(tmp_p
     db.close()
     present = _indexes(path)
     assert not present & set(RETIRED_INDEXES)
-    wanted = {statement.split()[5] for statement in TABLES if statement.startswith("CREATE INDEX")}
+    wanted = {statement.split()[5] for statement in INDEXES}
     assert wanted <= present
