@@ -12,7 +12,7 @@ import math
 import sqlite3
 import time
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from functools import partial
 from pathlib import Path
@@ -28,7 +28,8 @@ from eventsourcing.sqlite import SQLiteTrackingRecorder
 from eventsourcing.utils import Environment
 from psycopg.sql import SQL, Identifier
 
-from domain import Chancery, StoreUrl
+from domain import Chancery
+from projections.stores import Store, StoreUrl
 
 RUNNER_NAME = "bench_runner"
 ROWS_TABLE = "bench_runner_rows"
@@ -56,7 +57,7 @@ def timed(calls: Sequence[Callable[[], object]], warmup: int = 20) -> Timings:
     return _timed_pass(calls)
 
 
-def timed_together(families: dict[str, Sequence[Callable[[], object]]], passes: int) -> dict[str, Timings]:
+def timed_together(families: Mapping[str, Sequence[Callable[[], object]]], passes: int) -> dict[str, Timings]:
     """Time several families of calls in turns: one untimed pass over each, then ``passes`` rounds
     of one timed pass over each, so that what slows the machine for a while slows every family
     alike; each family's figure is its pass of the median p50."""
@@ -102,8 +103,8 @@ class Noted(DomainEvent):
     payload: str
 
 
-def raw_application(url: StoreUrl) -> Application[uuid.UUID]:
-    return Application(env={**url.env(), "CREATE_TABLE": "y"})
+def raw_application(store: Store) -> Application[uuid.UUID]:
+    return Application(env={**store.settings(), "CREATE_TABLE": "y"})
 
 
 def _noted(payload: str) -> Noted:
@@ -209,7 +210,7 @@ def _nth_notification(app: Application[Any], count: int) -> tuple[int, int]:
     return last, seen
 
 
-def runner_rate(url: StoreUrl, sample: int) -> tuple[float, int]:
+def runner_rate(store: Store, sample: int) -> tuple[float, int]:
     """Events per second of the library's runner over the first ``sample`` entries of the log.
 
     On PostgreSQL this is the library's own ``ProjectionRunner``: it subscribes to the
@@ -224,14 +225,19 @@ def runner_rate(url: StoreUrl, sample: int) -> tuple[float, int]:
     application's mapper, and call the same projection, whose ``SQLiteTrackingRecorder`` view
     writes the row and the tracking record in one transaction per event.
     """
-    env = {**url.env(), "CREATE_TABLE": "y"}
-    if url.is_sqlite:
-        return _sqlite_runner(env, sample)
-    return _postgres_runner(env, sample)
+    if store.url.scheme == "sqlite":
+        return _sqlite_runner(store, sample)
+    return _postgres_runner(store, sample)
 
 
-def _sqlite_runner(env: dict[str, str], sample: int) -> tuple[float, int]:
-    app = Chancery(env=env)
+def _opened(store: Store) -> tuple[dict[str, str], Chancery]:
+    """The event store's settings (tables made if missing), and the application over them."""
+    env = {**store.settings(), "CREATE_TABLE": "y"}
+    return env, Chancery(env=env, stored_entries=store.stored_entries)
+
+
+def _sqlite_runner(store: Store, sample: int) -> tuple[float, int]:
+    env, app = _opened(store)
     view_path = Path(env["SQLITE_DBNAME"] + ".runner")  # the view's own file: its tracking table is "tracking"
     view_path.unlink(missing_ok=True)
     factory = InfrastructureFactory.construct(env=Environment(RUNNER_NAME, {**env, "SQLITE_DBNAME": str(view_path)}))
@@ -256,8 +262,8 @@ def _sqlite_runner(env: dict[str, str], sample: int) -> tuple[float, int]:
     return rate(count, took), count
 
 
-def _postgres_runner(env: dict[str, str], sample: int) -> tuple[float, int]:
-    app = Chancery(env=env)
+def _postgres_runner(store: Store, sample: int) -> tuple[float, int]:
+    env, app = _opened(store)
     factory = InfrastructureFactory.construct(env=Environment(RUNNER_NAME, env))
     view = factory.tracking_recorder(PostgresRows)
     assert isinstance(view, PostgresRows)
@@ -301,7 +307,7 @@ class HandSQL:
         self.url = url
         self.pg: Any = None
         self.lite: sqlite3.Connection | None = None
-        if url.is_sqlite:
+        if url.scheme == "sqlite":
             self.lite = sqlite3.connect(url.path, isolation_level=None)
         else:
             import psycopg

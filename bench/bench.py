@@ -44,7 +44,6 @@ size of the run. A phase that fails is reported, and the run goes on with the ot
 from __future__ import annotations
 
 import argparse
-import inspect
 import json
 import multiprocessing
 import os
@@ -83,8 +82,10 @@ from report import rows, table  # noqa: E402
 
 from api import audit  # noqa: E402
 from api.service import NotCaughtUp, Service  # noqa: E402
-from domain import fold_on, parse_store_url, relation_key  # noqa: E402
+from domain import fold_on, relation_key  # noqa: E402
 from events import EntityIn, EventIn  # noqa: E402
+from projections.process import tune_collector  # noqa: E402
+from projections.stores import open_store, parse_store_url  # noqa: E402
 
 BATCH = 500
 MAX_BODY = 1024 * 1024
@@ -150,7 +151,7 @@ class Stores:
     def size_mb(self, url: str) -> float:
         """How much disk a store takes: its file (and WAL), or its schema's tables with their indexes."""
         store = parse_store_url(url)
-        if store.is_sqlite:
+        if store.scheme == "sqlite":
             files = [Path(f"{store.path}{suffix}") for suffix in ("", "-wal")]
             return sum(f.stat().st_size for f in files if f.exists()) / 2**20
         import psycopg
@@ -280,13 +281,9 @@ def register(service: Service, work: Workload) -> None:
 
 def until_current(service: Service) -> None:
     """Wait, however long it takes, until the read model has reached the log's head."""
-    takes_timeout = "timeout" in inspect.signature(service.current).parameters
     while True:
         try:
-            if takes_timeout:
-                service.current(timeout=3600)
-            else:
-                service.current()
+            service.current(timeout=3600)
             return
         except NotCaughtUp:
             continue
@@ -332,7 +329,7 @@ def in_process(url: str, work: Workload, options: Options, figures: Figures) -> 
                 raise RuntimeError(f"verify found: {report.findings[:3]}")
             say(f"    {report.entries} entries at {v['verify_rate']:,.0f}/s")
         with figures.phase("library runner, one transaction per event"):
-            v["runner_rate"], v["runner_entries"] = runner_rate(service.url, options.runner_sample)
+            v["runner_rate"], v["runner_entries"] = runner_rate(service.store, options.runner_sample)
             say(f"    first {v['runner_entries']} entries at {v['runner_rate']:,.0f}/s")
     finally:
         service.close()
@@ -356,9 +353,11 @@ def reads_in_fresh_process(url: str, reads: list[tuple[str, str, date]],
 
 
 def _started_at(started: float) -> None:
-    """The run's start, so that a helper process's progress lines keep the run's clock."""
+    """A helper process starts as the run did: its progress lines keep the run's clock, and its
+    cycle collector runs at a service's pace."""
     global STARTED
     STARTED = started
+    tune_collector()
 
 
 def reads_in_process(url: str, reads: list[tuple[str, str, date]], sample: list[tuple[str, date]]) -> dict[str, Any]:
@@ -376,9 +375,9 @@ def _reads_in_process(service: Service, reads: list[tuple[str, str, date]],
                       sample: list[tuple[str, date]]) -> dict[str, Any]:
     read, v = service.read, dict[str, Any]()
     entity_reads = sample * 10
-    partners = [len(read.entity_relations(c, d, explain=False).relations) for c, d in sample]
+    partners = [len(service.entity_relations(c, d, explain=False).relations) for c, d in sample]
     v["entity_partners"] = sum(partners) / len(partners)
-    hand = HandSQL(service.url)
+    hand = HandSQL(service.store.url)
     try:
         v["hand_rows"] = hand.build()
         os.sync()
@@ -477,7 +476,7 @@ def appends_in_process(url: str, work: Workload, figures: Figures) -> None:
 
 
 def raw_store(url: str, work: Workload, figures: Figures) -> None:
-    app = raw_application(parse_store_url(url))
+    app = raw_application(open_store(url))
     try:
         payloads = [e.model_dump_json() for e in work.sent]
         figures.values["raw_bulk_save"] = raw_bulk_save(app, payloads, BATCH)
@@ -536,6 +535,7 @@ def git_commit() -> str:
 
 
 def main() -> None:
+    tune_collector()  # as the CLI does where a process starts: a Service drives this one too
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0],
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="100000,1000000", help="event counts, comma-separated")

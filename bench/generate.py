@@ -189,7 +189,9 @@ def check(events: int, seed: int, partners: int, batch: int = 500) -> int:
     from api.service import Service
     from domain import ChanceryError
     from events import EntityIn, EventIn
+    from projections.process import tune_collector
 
+    tune_collector()  # as the CLI's import does
     plan = shape(events, partners)
     with tempfile.TemporaryDirectory(prefix="chancery-generate-") as folder:
         service = Service(f"sqlite:///{Path(folder) / 'check.db'}")
