@@ -45,446 +45,28 @@ from __future__ import annotations
 
 import argparse
 import json
-import multiprocessing
 import os
 import platform
-import random
 import shutil
 import signal
 import subprocess
 import sys
 import tempfile
 import time
-import traceback
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
-from functools import partial
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 sys.path.insert(0, str(Path(__file__).parent))
-from baselines import (  # noqa: E402
-    HandSQL,
-    rate,
-    raw_application,
-    raw_bulk_save,
-    raw_single_saves,
-    runner_rate,
-    timed,
-    timed_together,
-)
-from generate import SOURCE, entities, history, shape  # noqa: E402
-from load import WRITER, Load, Server, lua_cycle, post_batches, wait_readable, wrk, wrk_path  # noqa: E402
+from figures import Figures, say  # noqa: E402
+from http_phases import reads_over_http, writes_over_http  # noqa: E402
+from load import wrk_path  # noqa: E402
+from process_phases import appends_in_process, in_process, raw_store  # noqa: E402
 from report import rows, table  # noqa: E402
+from scratch import Stores  # noqa: E402
+from workload import Options, Workload, label  # noqa: E402
 
-from api import audit  # noqa: E402
-from api.service import NotCaughtUp, Service  # noqa: E402
-from domain import fold_on, relation_key  # noqa: E402
-from events import EntityIn, EventIn  # noqa: E402
 from projections.process import tune_collector  # noqa: E402
-from projections.stores import open_store, parse_store_url  # noqa: E402
-
-BATCH = 500
-MAX_BODY = 1024 * 1024
-PASSES = 5  # rounds of timed passes over the samples of reads in process; the median pass is reported
-DAYS = [date(1900, 1, 1), date(1950, 6, 30), date(1990, 12, 31), date(2020, 1, 1)]
-STARTED = time.monotonic()
-
-
-def say(text: str) -> None:
-    elapsed = int(time.monotonic() - STARTED)
-    print(f"[{elapsed // 60:3d}:{elapsed % 60:02d}] {text}", flush=True)
-
-
-def label(size: int) -> str:
-    for unit, suffix in ((1_000_000, "m"), (1_000, "k")):
-        if size % unit == 0:
-            return f"{size // unit}{suffix}"
-    return str(size)
-
-
-# Stores
-
-
-class Stores:
-    """Fresh stores for one size: SQLite files in a folder, or PostgreSQL schemas."""
-
-    def __init__(self, database_url: str | None, folder: Path, size: int, keep: bool):
-        self.base = database_url
-        self.folder = folder
-        self.name = label(size)
-        self.keep = keep
-        self.made: list[str] = []
-
-    @property
-    def kind(self) -> str:
-        return "postgresql" if self.base else "sqlite"
-
-    def fresh(self, role: str) -> str:
-        """The URL of a new, empty store for ``role`` ("app", "http", "raw")."""
-        if not self.base:
-            path = self.folder / f"{role}-{self.name}.db"
-            for suffix in ("", "-wal", "-shm"):
-                Path(f"{path}{suffix}").unlink(missing_ok=True)
-            self.made.append(str(path))
-            return f"sqlite:///{path}"
-        parts = urlsplit(self.base)
-        query = dict(parse_qsl(parts.query))
-        schema = f"{query.get('schema', 'bench')}_{self.name}" + ("" if role == "app" else f"_{role}")
-        self._admin(f"DROP SCHEMA IF EXISTS {schema} CASCADE", f"CREATE SCHEMA {schema}")
-        self.made.append(schema)
-        return urlunsplit(parts._replace(query=urlencode({**query, "schema": schema})))
-
-    def _admin(self, *statements: str) -> None:
-        import psycopg
-
-        assert self.base
-        url = parse_store_url(self.base)
-        with psycopg.connect(host=url.host, port=url.port, user=url.user, password=url.password or None,
-                             dbname=url.dbname, autocommit=True) as connection:
-            for statement in statements:
-                connection.execute(statement.encode())
-
-    def size_mb(self, url: str) -> float:
-        """How much disk a store takes: its file (and WAL), or its schema's tables with their indexes."""
-        store = parse_store_url(url)
-        if store.scheme == "sqlite":
-            files = [Path(f"{store.path}{suffix}") for suffix in ("", "-wal")]
-            return sum(f.stat().st_size for f in files if f.exists()) / 2**20
-        import psycopg
-
-        with psycopg.connect(host=store.host, port=store.port, user=store.user, password=store.password or None,
-                             dbname=store.dbname) as connection:
-            row = connection.execute(
-                "SELECT COALESCE(SUM(pg_total_relation_size(c.oid)), 0) FROM pg_class c"
-                " JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = %s AND c.relkind = 'r'",
-                (store.schema,),
-            ).fetchone()
-        return float(row[0] if row else 0) / 2**20
-
-    def drop(self) -> None:
-        if self.keep:
-            if self.made:
-                say(f"kept: {', '.join(self.made)}")
-            return
-        for made in self.made:
-            if self.base:
-                self._admin(f"DROP SCHEMA IF EXISTS {made} CASCADE")
-            else:
-                for suffix in ("", "-wal", "-shm"):
-                    Path(f"{made}{suffix}").unlink(missing_ok=True)
-        self.made.clear()
-
-
-# The work of one size
-
-
-def validated(raw: list[dict[str, Any]]) -> list[EventIn]:
-    """The events as the service takes them (validated here, before any clock starts)."""
-    sent = []
-    started = time.monotonic()
-    for done, event in enumerate(raw, start=1):
-        sent.append(EventIn.model_validate(event))
-        if done % 250_000 == 0:
-            say(f"    validated {done:,}/{len(raw):,} events ({time.monotonic() - started:.0f}s)")
-    return sent
-
-
-@dataclass
-class Workload:
-    size: int
-    states: int
-    partners: int
-    entities: list[EntityIn]
-    sent: list[EventIn]
-    bodies: list[bytes]
-    reads: list[tuple[str, str, date]]
-    entity_reads: list[tuple[str, date]]
-    notes: list[dict[str, Any]]
-
-    @classmethod
-    def make(cls, size: int, seed: int, samples: int, singles: int) -> Workload:
-        plan = shape(size)
-        raw = list(history(size, seed))
-        sent = validated(raw)
-        bodies = []
-        for start in range(0, len(raw), BATCH):
-            body = json.dumps({"events": raw[start : start + BATCH]}).encode()
-            if len(body) >= MAX_BODY:
-                raise SystemExit(f"a batch of {BATCH} events is {len(body)} bytes, over the 1 MiB limit")
-            bodies.append(body)
-        rng = random.Random(seed + 1)
-        pairs = plan.pairs
-        reads = [(*rng.choice(pairs), rng.choice(DAYS)) for _ in range(samples)]
-        states = sorted({a for a, _, _ in reads})
-        entity_reads = [(rng.choice(states), day) for day in DAYS for _ in range(5)]
-        notes = [
-            {"type": "note.recorded", "subject": a, "counterpart": b, "occurred": day.isoformat(),
-             "summary": f"Benchmark note {number}", "attributes": {}, "sources": SOURCE}
-            for number, (a, b, day) in enumerate((*rng.choice(pairs), rng.choice(DAYS)) for _ in range(singles))
-        ]
-        return cls(size=len(sent), states=plan.states, partners=min(plan.partners, plan.states - 1),
-                   entities=[EntityIn.model_validate(e) for e in entities(plan.states)], sent=sent, bodies=bodies,
-                   reads=reads, entity_reads=entity_reads, notes=notes)
-
-
-@dataclass
-class Options:
-    folder: Path
-    database_url: str | None
-    seed: int
-    samples: int
-    singles: int
-    runner_sample: int
-    wrk_threads: int
-    wrk_connections: int
-    wrk_seconds: float
-    append_seconds: float
-    http_import_events: int | None
-    keep: bool
-
-
-@dataclass
-class Figures:
-    """Everything measured at one size (numbers, and dicts of numbers), and what failed."""
-
-    values: dict[str, Any] = field(default_factory=dict)
-    errors: dict[str, str] = field(default_factory=dict)
-    saved: Callable[[], None] = lambda: None  # noqa: E731 - called after each phase: the JSON so far
-
-    @contextmanager
-    def phase(self, name: str) -> Iterator[None]:
-        """Run a phase, once the disk has written back what the phases before it wrote (a rebuild
-        or a check leaves gigabytes behind at 1M events, whose write-back would slow what follows);
-        a failure is reported and recorded, and the run goes on."""
-        os.sync()
-        started = time.monotonic()
-        try:
-            yield
-        except Exception as error:  # noqa: BLE001 - one broken phase must not lose the others
-            self.errors[name] = f"{type(error).__name__}: {error}"
-            say(f"  {name} FAILED: {self.errors[name]}")
-            traceback.print_exc(file=sys.stdout)
-        else:
-            say(f"  {name} done in {time.monotonic() - started:.1f}s")
-        finally:
-            self.saved()
-
-
-def register(service: Service, work: Workload) -> None:
-    for entity in work.entities:
-        service.register_entity(entity, WRITER)
-
-
-def until_current(service: Service) -> None:
-    """Wait, however long it takes, until the read model has reached the log's head."""
-    while True:
-        try:
-            service.current(timeout=3600)
-            return
-        except NotCaughtUp:
-            continue
-
-
-def import_in_process(service: Service, work: Workload, figures: Figures) -> None:
-    report_every = max(1, len(work.sent) // BATCH // 5)
-    started = time.perf_counter()
-    for number, start in enumerate(range(0, len(work.sent), BATCH), start=1):
-        service.import_many(work.sent[start : start + BATCH], WRITER)
-        if number % report_every == 0:
-            done = min(len(work.sent), start + BATCH)
-            say(f"    imported {done}/{len(work.sent)} ({rate(done, time.perf_counter() - started):,.0f} ev/s)")
-    took = time.perf_counter() - started
-    until_current(service)
-    readable = time.perf_counter() - started
-    figures.values.update(import_seconds=took, import_readable_seconds=readable,
-                          import_rate=rate(len(work.sent), took), import_readable_rate=rate(len(work.sent), readable))
-
-
-def in_process(url: str, work: Workload, options: Options, figures: Figures) -> None:
-    """Import, rebuild, verify and read, in this process, on a fresh store."""
-    v = figures.values
-    service = Service(url)
-    try:
-        with figures.phase("register entities (not timed)"):
-            register(service, work)
-        with figures.phase("bulk import in process"):
-            import_in_process(service, work, figures)
-            say(f"    {v['import_rate']:,.0f} ev/s; readable at {v['import_readable_rate']:,.0f} ev/s")
-        if "bulk import in process" in figures.errors:
-            return
-        with figures.phase("rebuild (replay)"):
-            started = time.perf_counter()
-            entries = audit.replay(service)
-            v.update(log_entries=entries, rebuild_rate=rate(entries, time.perf_counter() - started))
-            say(f"    {entries} entries at {v['rebuild_rate']:,.0f}/s")
-        with figures.phase("verify"):
-            started = time.perf_counter()
-            report = audit.verify(service)
-            v["verify_rate"] = rate(report.entries, time.perf_counter() - started)
-            if not report.ok:
-                raise RuntimeError(f"verify found: {report.findings[:3]}")
-            say(f"    {report.entries} entries at {v['verify_rate']:,.0f}/s")
-        with figures.phase("library runner, one transaction per event"):
-            v["runner_rate"], v["runner_entries"] = runner_rate(service.store, options.runner_sample)
-            say(f"    first {v['runner_entries']} entries at {v['runner_rate']:,.0f}/s")
-    finally:
-        service.close()
-    with figures.phase("reads in process"):
-        v.update(reads_in_fresh_process(url, work.reads, work.entity_reads))
-
-
-def naive_fold(service: Service, a: str, b: str, day: date) -> object:
-    """The baseline: load the relation's events from the log and fold them up to the day."""
-    return fold_on(service.app.relation(a, b).facts(), day)
-
-
-def reads_in_fresh_process(url: str, reads: list[tuple[str, str, date]],
-                           entity_reads: list[tuple[str, date]]) -> dict[str, Any]:
-    """The in-process reads and their baselines, timed in a new process that opens the store, as
-    a server does: this one holds the whole workload (gigabytes of objects at 1M events), beside
-    which reads ran slower, the baselines' too, in runs at 1M events."""
-    with multiprocessing.get_context("spawn").Pool(1, initializer=_started_at, initargs=(STARTED,)) as pool:
-        values: dict[str, Any] = pool.apply(reads_in_process, (url, reads, entity_reads))
-    return values
-
-
-def _started_at(started: float) -> None:
-    """A helper process starts as the run did: its progress lines keep the run's clock, and its
-    cycle collector runs at a service's pace."""
-    global STARTED
-    STARTED = started
-    tune_collector()
-
-
-def reads_in_process(url: str, reads: list[tuple[str, str, date]], sample: list[tuple[str, date]]) -> dict[str, Any]:
-    """Each read is timed from its second visit (one untimed pass over every sample first, so that
-    no figure pays for warming the caches the ones after it use), Chancery's and the baselines' in
-    turns: on a shared machine, speed drifts by half within a minute."""
-    service = Service(url)
-    try:
-        return _reads_in_process(service, reads, sample)
-    finally:
-        service.close()
-
-
-def _reads_in_process(service: Service, reads: list[tuple[str, str, date]],
-                      sample: list[tuple[str, date]]) -> dict[str, Any]:
-    read, v = service.read, dict[str, Any]()
-    entity_reads = sample * 10
-    partners = [len(service.entity_relations(c, d, explain=False).relations) for c, d in sample]
-    v["entity_partners"] = sum(partners) / len(partners)
-    hand = HandSQL(service.store.url)
-    try:
-        v["hand_rows"] = hand.build()
-        os.sync()
-        families: dict[str, list[Callable[[], object]]] = {
-            "state": [partial(read.relation_state, a, b, d, explain=False) for a, b, d in reads],
-            "hand_sql": [partial(hand.relation, relation_key(a, b), d.isoformat()) for a, b, d in reads],
-            "state_explained": [partial(read.relation_state, a, b, d) for a, b, d in reads],
-            "state_service": [partial(service.relation_state, a, b, d, explain=False) for a, b, d in reads],
-            "naive_fold": [partial(naive_fold, service, a, b, d) for a, b, d in reads],
-            "entity": [partial(read.entity_relations, c, d, explain=False) for c, d in entity_reads],
-            "hand_sql_entity": [partial(hand.entity, c, d.isoformat()) for c, d in entity_reads],
-            "entity_explained": [partial(read.entity_relations, c, d) for c, d in entity_reads],
-        }
-        for name, timing in timed_together(families, PASSES).items():
-            v[name] = timing.as_dict()
-            say(f"    {name:18} p50 {v[name]['p50_ms']:8.3f} ms   p99 {v[name]['p99_ms']:8.3f} ms")
-        hand.drop()
-    finally:
-        hand.close()
-    return v
-
-
-def reads_over_http(url: str, work: Workload, options: Options, figures: Figures) -> None:
-    v = figures.values
-    with Server(url, options.folder / "server.log") as server:
-
-        def get(paths: list[str], seconds: float | None = None) -> Load:
-            script = lua_cycle([("GET", p, None) for p in paths])
-            return wrk(server.base, script, options.folder, threads=options.wrk_threads,
-                       connections=options.wrk_connections, seconds=seconds or options.wrk_seconds)
-
-        state = [f"/v1/relations/{a}/{b}?on={d}&explain=false" for a, b, d in work.reads]
-        entity = [f"/v1/entities/{c}/relations?on={d}&explain=false" for c, d in work.entity_reads]
-        for warm_up in (["/healthz"], state, entity):  # a new server on a large store takes a while
-            get(warm_up, seconds=5)
-        for name, paths in (
-            ("http_healthz_first", ["/healthz"]),
-            ("http_state", state),
-            ("http_state_explained", [p.removesuffix("&explain=false") for p in state]),
-            ("http_entity", entity),
-            ("http_entity_explained", [p.removesuffix("&explain=false") for p in entity]),
-            ("http_healthz_last", ["/healthz"]),
-        ):
-            result = get(paths)
-            v[name] = result.as_dict()
-            say(f"    {name:22} {result.per_s:9,.0f} req/s   p50 {result.p50_ms:7.2f} ms   p99 {result.p99_ms:7.2f} ms"
-                + (f"   FAILED {result.failed}" if result.failed else ""))
-        # the framework's ceiling, measured before and after the reads (the machine may drift)
-        runs = [v.pop("http_healthz_first"), v.pop("http_healthz_last")]
-        v["http_healthz"] = {**{k: sum(r[k] for r in runs) / 2 for k in ("per_s", "p50_ms", "p99_ms")},
-                             "failed": sum(r["failed"] for r in runs), "runs": runs}
-        v["server_rss_mb"] = server.rss_mb()
-        say(f"    server RSS {v['server_rss_mb']:.0f} MB")
-
-
-def writes_over_http(url: str, work: Workload, options: Options, figures: Figures) -> None:
-    v = figures.values
-    service = Service(url)
-    try:
-        register(service, work)
-    finally:
-        service.close()
-    with Server(url, options.folder / "server.log") as server:
-        report_every = max(1, len(work.bodies) // 10)
-
-        def progress(number: int) -> None:
-            if number % report_every == 0:
-                say(f"    posted {number} batches")
-
-        bodies = work.bodies[: -(-options.http_import_events // BATCH)] if options.http_import_events else work.bodies
-        posted = min(work.size, len(bodies) * BATCH)
-        took = post_batches(server, bodies, progress)
-        readable, ready = wait_readable(server)
-        v.update(http_import_events=posted, http_import_seconds=took, http_import_rate=rate(posted, took),
-                 http_import_readable_rate=rate(posted, took + readable), http_import_position=ready.get("position"),
-                 http_import_rss_mb=server.rss_mb())
-        say(f"    {v['http_import_rate']:,.0f} ev/s; readable at {v['http_import_readable_rate']:,.0f} ev/s;"
-            f" server RSS {v['http_import_rss_mb']:.0f} MB")
-        script = lua_cycle([("POST", "/v1/events", json.dumps(note)) for note in work.notes],
-                           {"Content-Type": "application/json", "Authorization": "Bearer secret"})
-        appends = wrk(server.base, script, options.folder, threads=1, connections=2, seconds=options.append_seconds)
-        v["http_single_append"] = appends.as_dict()
-        say(f"    single appends {appends.per_s:,.0f}/s   p50 {appends.p50_ms:.2f} ms   p99 {appends.p99_ms:.2f} ms"
-            + (f"   FAILED {appends.failed}" if appends.failed else ""))
-
-
-def appends_in_process(url: str, work: Workload, figures: Figures) -> None:
-    service = Service(url)
-    try:
-        notes = [EventIn.model_validate(n) for n in work.notes]
-        # the warm-up appends its first notes once more: notes are never refused
-        figures.values["single_append"] = timed([partial(service.append, n, WRITER) for n in notes],
-                                                warmup=10).as_dict()
-    finally:
-        service.close()
-
-
-def raw_store(url: str, work: Workload, figures: Figures) -> None:
-    app = raw_application(open_store(url))
-    try:
-        payloads = [e.model_dump_json() for e in work.sent]
-        figures.values["raw_bulk_save"] = raw_bulk_save(app, payloads, BATCH)
-        figures.values["raw_single_save"] = raw_single_saves(app, payloads[: len(work.notes)]).as_dict()
-        say(f"    bulk {figures.values['raw_bulk_save']:,.0f} ev/s;"
-            f" single {figures.values['raw_single_save']['per_s']:,.0f}/s")
-    finally:
-        app.close()
 
 
 def measure(size: int, options: Options, figures: Figures) -> None:
@@ -536,6 +118,14 @@ def git_commit() -> str:
 
 def main() -> None:
     tune_collector()  # as the CLI does where a process starts: a Service drives this one too
+    args = parser().parse_args()
+    if args.show:
+        show(args.show)
+    else:
+        measure_sizes(args)
+
+
+def parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0],
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="100000,1000000", help="event counts, comma-separated")
@@ -553,12 +143,18 @@ def main() -> None:
     parser.add_argument("--output", type=Path, help="JSON file (default: bench/results-<store>.json)")
     parser.add_argument("--keep", action="store_true", help="keep the stores (files or schemas) afterwards")
     parser.add_argument("--show", type=Path, help="print the table of a JSON file written before, and stop")
-    args = parser.parse_args()
-    if args.show:
-        saved = json.loads(args.show.read_text())
-        shown = {int(k): Figures(values=v, errors=v.get("errors", {})) for k, v in saved["sizes"].items()}
-        print(table(rows(shown), saved["run"], shown))
-        return
+    return parser
+
+
+def show(path: Path) -> None:
+    """Print the table of a run written before."""
+    saved = json.loads(path.read_text())
+    shown = {int(k): Figures(values=v, errors=v.get("errors", {})) for k, v in saved["sizes"].items()}
+    print(table(rows(shown), saved["run"], shown))
+
+
+def measure_sizes(args: argparse.Namespace) -> None:
+    """Measure each size in turn, writing the JSON after each phase; then print the table."""
     sizes = sorted(int(s.replace("_", "")) for s in args.sizes.split(","))
     wrk_path()  # before anything is measured
     folder = Path(tempfile.mkdtemp(prefix="chancery-bench-"))
