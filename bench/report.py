@@ -106,10 +106,13 @@ def rows(results: Mapping[int, Figures]) -> list[Row]:
 
 
 def _size_rows(out: Builder, size: int, v: dict[str, Any]) -> None:
+    for section in (_write_rows, _replay_rows, _read_rows, _http_read_rows, _footprint_rows):
+        section(out, size, v)
+
+
+def _write_rows(out: Builder, size: int, v: dict[str, Any]) -> None:
+    """The imports beside the raw store's bulk save, the single appends beside its single saves."""
     raw_bulk, raw_single = v.get("raw_bulk_save"), _get(v, "raw_single_save", "per_s")
-    runner = v.get("runner_rate")
-    healthz = _get(v, "http_healthz", "per_s")
-    hand, hand_entity = v.get("hand_sql"), v.get("hand_sql_entity")
     raw_text = f"raw bulk save {per_s(raw_bulk)}"
     out.add("bulk import in process (500 a call)", size, per_s(v.get("import_rate")), raw_text,
             _ratio(v.get("import_rate"), raw_bulk), ">= 0.5")
@@ -126,10 +129,20 @@ def _size_rows(out: Builder, size: int, v: dict[str, Any]) -> None:
             single_text, _ratio(_get(v, "http_single_append", "per_s"), raw_single))
     out.add("single appends in process", size, per_s(_get(v, "single_append", "per_s"), "/s"), single_text,
             _ratio(_get(v, "single_append", "per_s"), raw_single))
+
+
+def _replay_rows(out: Builder, size: int, v: dict[str, Any]) -> None:
+    """The rebuild and the check, beside the library's runner."""
+    runner = v.get("runner_rate")
     runner_text = f"library runner, 1 tx/event {per_s(runner)}"
     out.add("rebuild (replay)", size, per_s(v.get("rebuild_rate")), runner_text,
             _ratio(v.get("rebuild_rate"), runner), ">= 5")
     out.add("verify", size, per_s(v.get("verify_rate")), runner_text, _ratio(v.get("verify_rate"), runner))
+
+
+def _read_rows(out: Builder, size: int, v: dict[str, Any]) -> None:
+    """The reads in process, beside hand-written SQL and a naive fold."""
+    hand, hand_entity = v.get("hand_sql"), v.get("hand_sql_entity")
     hand_text = f"hand SQL {latency(hand)}"
     state_p50 = _get(v, "state", "p50_ms")
     out.add("relation state in process", size, latency(v.get("state")), hand_text,
@@ -147,6 +160,11 @@ def _size_rows(out: Builder, size: int, v: dict[str, Any]) -> None:
             _ratio(_get(v, "entity", "p50_ms"), _get(v, "hand_sql_entity", "p50_ms")))
     out.add("  with evidence (explain)", size, latency(v.get("entity_explained")), hand_entity_text,
             _ratio(_get(v, "entity_explained", "p50_ms"), _get(v, "hand_sql_entity", "p50_ms")))
+
+
+def _http_read_rows(out: Builder, size: int, v: dict[str, Any]) -> None:
+    """The reads over HTTP, beside ``/healthz`` of the same server."""
+    healthz = _get(v, "http_healthz", "per_s")
     healthz_text = f"/healthz {load(v.get('http_healthz'))}"
     for figure, name, target, binding in (
         ("relation state over HTTP, explain=false", "http_state", ">= 0.5", True),
@@ -156,6 +174,10 @@ def _size_rows(out: Builder, size: int, v: dict[str, Any]) -> None:
     ):
         out.add(figure, size, load(v.get(name)), healthz_text, _ratio(_get(v, name, "per_s"), healthz), target,
                 binding)
+
+
+def _footprint_rows(out: Builder, size: int, v: dict[str, Any]) -> None:
+    """The server's memory after each load, and the store's size on disk."""
     rss = v.get("server_rss_mb")
     out.add("server RSS after the read load (MB)", size, "n/a" if rss is None else f"{rss:.0f} MB", "", None,
             "<= 300", value=rss)
