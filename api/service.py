@@ -31,7 +31,7 @@ from projections import (
     timestamp,
 )
 from projections.models import Data
-from projections.queries import Behind
+from projections.reading import Behind
 from projections.stored import stored_data, stored_event
 from projections.stores import open_store
 

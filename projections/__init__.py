@@ -17,7 +17,8 @@ from projections.models import (
     Timeline,
 )
 from projections.projector import Busy, Projector
-from projections.queries import MAX_POSITION, NOW, Behind, ReadModel
+from projections.read_model import ReadModel
+from projections.reading import MAX_POSITION, NOW, Behind
 from projections.schema import create_tables
 
 __all__ = [

@@ -14,7 +14,7 @@ from projections.audit import GENESIS, canonical, entry_of, link
 from projections.columns import ENTITIES, EVENTS, INTERVALS, LOG, REQUESTS
 from projections.models import Digest
 from projections.projector import Projector, build_intervals
-from projections.queries import ReadModel
+from projections.read_model import ReadModel
 from projections.schema import create_tables, drop_tables
 from projections.stores import Database, Renamed
 

@@ -1,0 +1,71 @@
+"""What changed between two days: the events that took effect, and each relation before and after."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from domain import relation_key
+from projections.columns import EVENT
+from projections.models import Changes, EntityRef, EventOut, RelationChange, RelationState
+from projections.reading import NOW, VISIBLE, Parts, marks, tuples
+from projections.rows import event_out
+from projections.state import StateReads
+from projections.stores import Cursor
+
+
+class ChangeReads(StateReads):
+    def changes(
+        self, start: date, end: date, entity: str | None = None, at: int = NOW, *, fresh: bool = False
+    ) -> Changes:
+        """Events that took effect after the end of ``start`` and by the end of ``end``."""
+        where = ["last_day > ?", "last_day <= ?", VISIBLE]
+        params: list[Any] = [start.isoformat(), end.isoformat(), at, at]
+        if entity:
+            where.append("(a = ? OR b = ?)")
+            params += [entity, entity]
+        with self.db.read() as cursor:
+            position = self._at(cursor, at, fresh)
+            cursor.execute(
+                f"SELECT {EVENT} FROM rm_events WHERE {' AND '.join(where)} ORDER BY last_day, first_day, position",
+                params,
+            )
+            events = [event_out(row, at) for row in tuples(cursor.fetchall())]
+            touched = sorted({relation_key(e.subject, e.counterpart) for e in events})
+            before, after = (self._states_on(cursor, touched, day, at, position, entity or "") for day in (start, end))
+            names = self._names(cursor, [c for key in touched for c in key.split("/")] + ([entity] if entity else []))
+        return Changes(
+            from_day=start,
+            to_day=end,
+            entity=EntityRef(code=entity, name=names.get(entity, entity)) if entity else None,
+            as_of_position=position,
+            events=events,
+            relations=[_change(key, entity, names, before, after, events) for key in touched],
+        )
+
+    def _states_on(
+        self, cursor: Cursor, keys: list[str], day: date, at: int, position: int, focus: str
+    ) -> dict[str, RelationState]:
+        """The states of the relations ``keys`` at the end of ``day``, by key."""
+        among: Parts = [(f"relation IN ({marks(keys)})" if keys else "1 = 0", keys)]
+        counts = self._counts(cursor, among, day.isoformat(), at)
+        return {
+            relation_key(s["a"]["code"], s["b"]["code"]): RelationState.model_validate(s)
+            for s in self._states(cursor, among, counts, keys, day, at, position, focus=focus)
+        }
+
+
+def _change(
+    key: str, entity: str | None, names: dict[str, str], before: dict[str, RelationState],
+    after: dict[str, RelationState], events: list[EventOut],
+) -> RelationChange:
+    a, b = key.split("/")
+    if entity == b:
+        a, b = b, a
+    return RelationChange(
+        a=EntityRef(code=a, name=names.get(a, a)),
+        b=EntityRef(code=b, name=names.get(b, b)),
+        before=before[key],
+        after=after[key],
+        events=[e.id for e in events if relation_key(e.subject, e.counterpart) == key],
+    )

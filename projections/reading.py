@@ -1,0 +1,147 @@
+"""What every read shares: a snapshot's position, the counts a state rests on, entity names.
+
+Every query takes ``at``: a log position. With it, the answer uses only what had been recorded
+by then (record time); ``on`` and the day arguments are valid time. A read as known now with
+``fresh`` checks, in its own snapshot, that the model has applied the whole log, else raises
+``Behind``: so a reader sees every write acknowledged before it began, at the cost of one query.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import lru_cache
+from typing import Any, NamedTuple
+
+from projections.stores import Cursor, Database
+
+NOW = 2**62  # a position past every entry: "as known now"
+MAX_POSITION = 2**63 - 1  # the largest position either store can compare with
+
+# A WHERE as alternatives, each with its parameters and an index of its own; their rows are united.
+Parts = list[tuple[str, list[Any]]]
+
+# The statements of counts, each served by an index (see schema.INDEXES).
+VISIBLE = "position <= ? AND (retracted_pos IS NULL OR retracted_pos > ?)"
+VERSION = "SUM(CASE WHEN position <= ? THEN 1 ELSE 0 END) + SUM(CASE WHEN retracted_pos <= ? THEN 1 ELSE 0 END)"
+COUNTS = (
+    f"SELECT relation, {VERSION} AS version,"
+    f" MAX(CASE WHEN first_day <= ? AND {VISIBLE} THEN 1 ELSE 0 END) AS listed,"
+    f" MAX(CASE WHEN first_day <= ? AND last_day > ? AND {VISIBLE} THEN 1 ELSE 0 END) AS pending"
+    " FROM rm_events WHERE {where} GROUP BY relation"
+)
+# As known now, every event stored is visible unless retracted, and every retraction counts: the
+# same counts from one pass over the relation's events, with fewer terms.
+COUNTS_NOW = (
+    "SELECT relation, COUNT(*) + COUNT(retracted_pos) AS version,"
+    " MAX(CASE WHEN first_day <= ? AND retracted_pos IS NULL THEN 1 ELSE 0 END) AS listed,"
+    " MAX(CASE WHEN first_day <= ? AND last_day > ? AND retracted_pos IS NULL THEN 1 ELSE 0 END) AS pending"
+    " FROM rm_events WHERE {where} GROUP BY relation"
+)
+
+
+class Counts(NamedTuple):
+    """What a relation's events say as known at a position: its version (events and retractions
+    recorded), whether it is listed on a day (an event on or before it) and whether an event is
+    pending on it."""
+
+    version: int
+    listed: bool
+    pending: bool
+
+
+NO_EVENTS = Counts(version=0, listed=False, pending=False)
+
+
+class Behind(Exception):
+    """The read model had not applied the log's newest entry when the read began."""
+
+    def __init__(self, head: int):
+        super().__init__(f"the read model has not applied the log's entry {head} yet")
+        self.head = head
+
+
+class Reads:
+    """The read model's database, and what every question asks of a snapshot."""
+
+    def __init__(self, db: Database, head: str | None = None):
+        """``head``: the SQL of the store's log head, for reads that check they are ``fresh``."""
+        self.db = db
+        position = "(SELECT MAX(position) FROM rm_log) AS position"
+        checked = (
+            f"{position}, (SELECT position FROM rm_tracking WHERE name = 'relations') AS tracked,"
+            f" ({head or 'SELECT NULL'}) AS head"
+        )
+        # The newest position applied; when fresh, beside the store's ids of the last entry applied
+        # (tracked) and of the log's head.
+        self.columns = {False: position, True: checked}
+        self.newest = {fresh: f"SELECT {columns}" for fresh, columns in self.columns.items()}
+        self.names: dict[str, str] = {}  # an entity's name never changes once registered
+
+    def _newest(self, cursor: Cursor, sql: str, params: Sequence[Any] = ()) -> Any:
+        """The one row of ``sql``, one of ``newest`` (and more)."""
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+        assert row is not None
+        return row
+
+    def _at(self, cursor: Cursor, at: int, fresh: bool = False) -> int:
+        """The position an answer is given at: ``at``, or the newest applied, which with ``fresh``
+        must be the log's head."""
+        return at if at != NOW else position_of(self._newest(cursor, self.newest[fresh]), at, fresh)
+
+    def _counts(self, cursor: Cursor, parts: Parts, day: str, at: int) -> dict[str, Counts]:
+        """What the events of each relation in ``parts`` say as known at ``at`` (of ``day``)."""
+        if at >= NOW:
+            cursor.execute(*union(COUNTS_NOW, parts, before=(day, day, day)))
+        else:
+            cursor.execute(*union(COUNTS, parts, before=(at, at, day, at, at, day, day, at, at)))
+        return {
+            relation: Counts(int(version), bool(listed), bool(pending))
+            for relation, version, listed, pending in tuples(cursor.fetchall())
+        }
+
+    def _names(self, cursor: Cursor, codes: list[str]) -> dict[str, str]:
+        """Entity names by code, read once each (they never change)."""
+        missing = [code for code in codes if code not in self.names]
+        if missing:
+            missing = sorted(set(missing))
+            cursor.execute(
+                f"SELECT code, name FROM rm_entities WHERE code IN ({', '.join('?' for _ in missing)})", missing
+            )
+            self.names.update({row["code"]: row["name"] for row in cursor.fetchall()})
+        return self.names
+
+
+def position_of(newest: Any, at: int, fresh: bool) -> int:
+    """``at``, or as known now the newest position of the row of ``_newest``; with ``fresh``,
+    only if the model has applied the log's head."""
+    if at != NOW:
+        return at
+    if fresh and newest["head"] is not None and newest["head"] > newest["tracked"]:
+        raise Behind(int(newest["head"]))
+    return int(newest["position"] or 0)
+
+
+def tuples(rows: list[Any]) -> list[Any]:
+    """Rows as tuples of their columns in the order selected: a tuple is read faster than a
+    row by name (``sqlite3.Row`` or PostgreSQL's dict rows alike)."""
+    if rows and isinstance(rows[0], dict):
+        return [tuple(row.values()) for row in rows]
+    return [tuple(row) for row in rows]
+
+
+def marks(values: Sequence[Any]) -> str:
+    return ", ".join("?" for _ in values)
+
+
+def union(template: str, parts: Parts, before: Sequence[Any] = (), after: Sequence[Any] = ()) -> tuple[str, list[Any]]:
+    """``template`` for each of ``parts`` (its ``{where}``), united; ``before`` and ``after`` are
+    the parameters around each part's own."""
+    return _united(template, tuple(where for where, _ in parts)), [
+        p for _, values in parts for p in (*before, *values, *after)
+    ]
+
+
+@lru_cache(maxsize=256)
+def _united(template: str, wheres: tuple[str, ...]) -> str:
+    return " UNION ALL ".join(template.format(where=where) for where in wheres)

@@ -1,0 +1,113 @@
+"""Rows of the read model as the answers show them: one mapper each for an event, an entity and
+an interval. Values parsed from JSON are cached and shared between answers, so they are frozen."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from functools import lru_cache
+from typing import Any
+
+from pydantic_core import from_json
+
+from projections.models import Data, EntityOut, EventOut, Interval
+
+RETRACTION_FIELDS = ("id", "position", "reason", "replaced_by", "recorded_at", "recorded_by")
+
+
+class Frozen(dict[str, Any]):
+    """A mapping shared between answers: reading it is a dict's reading, changing it is refused."""
+
+    def _refuse(self, *args: Any, **kwargs: Any) -> Any:
+        raise TypeError("a cached value is shared between answers: copy it to change it")
+
+    __setitem__ = __delitem__ = clear = pop = popitem = setdefault = update = __ior__ = _refuse
+
+
+def frozen(value: Any) -> Any:
+    """``value`` (parsed JSON) with every object frozen and every array a tuple."""
+    if isinstance(value, dict):
+        return Frozen({key: frozen(item) for key, item in value.items()})
+    if isinstance(value, list):
+        return tuple(frozen(item) for item in value)
+    return value
+
+
+@lru_cache(maxsize=1024)
+def value_of(text: str) -> Any:
+    """A fact's value or an event's attributes, parsed once: few are distinct (a diplomatic status
+    is one of four)."""
+    return frozen(from_json(text))
+
+
+@lru_cache(maxsize=1024)
+def sources_of(text: str) -> tuple[Frozen, ...]:
+    """An event's sources as ``Source`` serialises them, parsed once (many events cite the same)."""
+    return tuple(
+        Frozen(title=source["title"], quote=source.get("quote"), url=source.get("url")) for source in from_json(text)
+    )
+
+
+def shown(
+    id_: str, position: int, type_: str, subject: str, counterpart: str, occurred: str, window: tuple[str, str],
+    summary: str, attributes: Any, sources: Any, recorded_at: str, recorded_by: str, retracted: Data | None,
+) -> Data:
+    """An event as ``EventOut`` serialises it: the one place its shape is written."""
+    return {
+        "id": id_,
+        "position": position,
+        "type": type_,
+        "subject": subject,
+        "counterpart": counterpart,
+        "occurred": occurred,
+        "window": {"first": window[0], "last": window[1]},
+        "summary": summary,
+        "attributes": attributes,
+        "sources": sources,
+        "recorded_at": recorded_at,
+        "recorded_by": recorded_by,
+        "retracted": retracted,
+    }
+
+
+def event_data(row: Sequence[Any], at: int) -> Data:
+    """An event from its ``columns.SHOWN`` columns, as known at ``at``."""
+    (id_, position, type_, subject, counterpart, occurred, first_day, last_day, summary, attributes, sources,
+     recorded_at, recorded_by, retracted_pos, retraction) = row
+    retracted = None
+    if retracted_pos is not None and retracted_pos <= at:
+        withdrawn = from_json(retraction)
+        retracted = {name: withdrawn[name] for name in RETRACTION_FIELDS}
+    return shown(id_, position, type_, subject, counterpart, occurred, (first_day, last_day), summary,
+                 value_of(attributes), sources_of(sources), recorded_at, recorded_by, retracted)
+
+
+def event_out(row: Sequence[Any], at: int) -> EventOut:
+    return EventOut.model_validate(event_data(row, at))
+
+
+def entity_out(row: Any) -> EntityOut:
+    """An entity from its row (every column of ``rm_entities``)."""
+    return EntityOut(
+        code=row["code"],
+        name=row["name"],
+        kind=row["kind"],
+        aliases=json.loads(row["aliases"]),
+        position=row["position"],
+        recorded_at=row["recorded_at"],
+        recorded_by=row["recorded_by"],
+    )
+
+
+def interval_out(row: Any) -> Interval:
+    value = json.loads(row["value"])
+    return Interval(
+        facet=row["facet"],
+        item=row["item"],
+        status=value.get("status", "recognized" if row["facet"] == "recognition" else None),
+        details=value,
+        from_day=row["from_day"],
+        to_day=row["to_day"],
+        since=row["since"],
+        event=row["event_id"],
+    )

@@ -1,0 +1,262 @@
+"""A relation's state on a day, and every relation of an entity on a day.
+
+States are built as plain data, named and ordered as their models serialise (``Data``): an answer
+read from our own rows can be sent as it is, and the models are validated from the same data.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import date
+from operator import itemgetter
+from typing import Any
+
+from domain import relation_key
+from events import DiplomaticStatus
+from projections.columns import EVENT
+from projections.models import Data, EntityRelations, RelationState
+from projections.reading import (
+    NO_EVENTS,
+    NOW,
+    VERSION,
+    VISIBLE,
+    Counts,
+    Parts,
+    Reads,
+    marks,
+    position_of,
+    tuples,
+    union,
+)
+from projections.rows import event_data, value_of
+from projections.stores import Cursor, Database
+
+NO_STATUS = DiplomaticStatus.NONE.value
+
+# A fact holding on a day, as HELD selects it: relation, facet, item, value, event_id, since.
+Held = tuple[str, str, str, str, str, str]
+FACT_ORDER = itemgetter(1, 2)  # a state lists its facts by facet, then item
+NOTHING_HELD: tuple[Held, ...] = ()
+
+HELD = "SELECT relation, facet, item, value, event_id, since FROM rm_intervals WHERE {where} AND "
+HELD_NOW = HELD + "to_pos IS NULL AND from_day <= ? AND (to_day IS NULL OR to_day > ?)"
+HELD_KNOWN = HELD + "from_pos <= ? AND (to_pos IS NULL OR to_pos > ?) AND from_day <= ? AND (to_day IS NULL OR to_day > ?)"
+# The counts of one relation, as columns added to Reads.newest.
+RELATION_COUNTS = (
+    f", (SELECT {VERSION} FROM rm_events WHERE relation = ?) AS version,"
+    f" EXISTS (SELECT 1 FROM rm_events WHERE relation = ? AND first_day <= ? AND last_day > ? AND {VISIBLE})"
+    " AS pending"
+)
+RELATION_COUNTS_NOW = (
+    ", COUNT(*) + COUNT(retracted_pos) AS version,"
+    " MAX(CASE WHEN first_day <= ? AND last_day > ? AND retracted_pos IS NULL THEN 1 ELSE 0 END) AS pending"
+    " FROM rm_events WHERE relation = ?"
+)
+
+
+def held_on(at: int, day: str) -> tuple[str, tuple[Any, ...]]:
+    """The rows holding on ``day`` as known at ``at`` (``{where}`` left to fill); as known now,
+    the partial indexes serve it."""
+    if at >= NOW:
+        return HELD_NOW, (day, day)
+    return HELD_KNOWN, (at, at, day, day)
+
+
+class StateReads(Reads):
+    def __init__(self, db: Database, head: str | None = None):
+        super().__init__(db, head)
+        # The newest row, with one relation's counts and its facts holding on a day, as known now
+        # or at a position, in one statement (a row of nulls for facts when none holds).
+        counted = {
+            (now, fresh): f"SELECT {columns}{RELATION_COUNTS_NOW if now else RELATION_COUNTS}"
+            for now in (True, False)
+            for fresh, columns in self.columns.items()
+        }
+        self.relation = {
+            (now, fresh): f"SELECT found.*, newest.* FROM ({sql}) AS newest"
+            f" LEFT JOIN ({(HELD_NOW if now else HELD_KNOWN).format(where='relation = ?')}) AS found ON 1 = 1"
+            for (now, fresh), sql in counted.items()
+        }
+
+    def relation_state(
+        self, a: str, b: str, on: date, at: int = NOW, explain: bool = True, *, fresh: bool = False
+    ) -> RelationState:
+        return RelationState.model_validate(self.relation_state_data(a, b, on, at, explain, fresh=fresh))
+
+    def relation_state_data(
+        self, a: str, b: str, on: date, at: int = NOW, explain: bool = True, *, fresh: bool = False
+    ) -> Data:
+        """The state of ``a`` and ``b`` on ``on`` as a ``RelationState`` serialises."""
+        key, day = relation_key(a, b), on.isoformat()
+        if not explain:
+            # One statement answers, a consistent snapshot by itself, unless an event is pending.
+            with self.db.single() as cursor:
+                newest, held = self._relation(cursor, key, day, at, fresh)
+                names = self._names(cursor, [a, b])
+            if not newest["pending"]:
+                return state(a, b, names, on, position_of(newest, at, fresh), int(newest["version"] or 0),
+                             listed(held), [], [])
+        with self.db.read() as cursor:
+            newest, held = self._relation(cursor, key, day, at, fresh)
+            position = position_of(newest, at, fresh)
+            pending = self._pending(cursor, [key], day, at) if newest["pending"] else []
+            evidence = self._evidence(cursor, held, at)[key] if explain else []
+            names = self._names(cursor, [a, b])
+        return state(a, b, names, on, position, int(newest["version"] or 0), listed(held), pending, evidence)
+
+    def _relation(self, cursor: Cursor, key: str, day: str, at: int, fresh: bool) -> tuple[Any, list[Held]]:
+        """The newest row with the counts of the relation ``key``, and its facts holding on ``day``."""
+        if at >= NOW:
+            cursor.execute(self.relation[True, fresh], (day, day, key, key, day, day))
+        else:
+            cursor.execute(self.relation[False, fresh], (at, at, key, key, day, day, at, at, key, at, at, day, day))
+        rows = cursor.fetchall()
+        return rows[0], [fact[:6] for fact in tuples(rows) if fact[0] is not None]
+
+    def entity_relations(
+        self, code: str, on: date, at: int = NOW, explain: bool = True, *, fresh: bool = False
+    ) -> EntityRelations:
+        return EntityRelations.model_validate(self.entity_relations_data(code, on, at, explain, fresh=fresh))
+
+    def entity_relations_data(
+        self, code: str, on: date, at: int = NOW, explain: bool = True, *, fresh: bool = False
+    ) -> Data:
+        """Every relation of ``code`` with anything recorded on or before ``on``, as ``EntityRelations``
+        serialises."""
+        sides: Parts = [("a = ?", [code]), ("b = ?", [code])]
+        either: Parts = sides if self.db.sides_apart else [("(a = ? OR b = ?)", [code, code])]
+        with self.db.read() as cursor:
+            position = self._at(cursor, at, fresh)
+            counts = self._counts(cursor, either, on.isoformat(), at)
+            keys = sorted(key for key, count in counts.items() if count.listed)
+            states = self._states(cursor, sides, counts, keys, on, at, position, focus=code, explain=explain)
+            names = self._names(cursor, [code])
+        entity = {"code": code, "name": names.get(code, code)}
+        return {"entity": entity, "on": on, "as_of_position": position, "relations": states}
+
+    def _states(
+        self, cursor: Cursor, parts: Parts, counts: dict[str, Counts], keys: list[str], on: date, at: int,
+        position: int, *, focus: str, explain: bool = True,
+    ) -> list[Data]:
+        """The states of the relations ``keys`` (all in ``parts``), with ``counts`` of their events;
+        with ``explain``, the events behind each."""
+        day = on.isoformat()
+        holding, bounds = held_on(at, day)
+        cursor.execute(*union(holding, parts, after=bounds))
+        facts = tuples(cursor.fetchall())
+        held: dict[str, list[Held]] = {}
+        for fact in facts:
+            found = held.get(fact[0])
+            if found is None:
+                held[fact[0]] = [fact]
+            else:
+                found.append(fact)
+        pending: dict[str, list[Any]] = defaultdict(list)
+        for row in self._pending(cursor, [key for key in keys if counts.get(key, NO_EVENTS).pending], day, at):
+            pending[row["relation"]].append(row)
+        evidence = self._evidence(cursor, facts, at) if explain else {}
+        names = self._names(cursor, [code for key in keys for code in key.split("/")])
+        states = []
+        for key in keys:
+            first, second = key.split("/")
+            a, b = (first, second) if focus != second else (second, first)
+            facts_of = held.get(key)
+            states.append(
+                state(a, b, names, on, position, counts.get(key, NO_EVENTS).version,
+                      listed(facts_of) if facts_of else NOTHING_HELD, pending.get(key, []), evidence.get(key, []))
+            )
+        return states
+
+    def _evidence(self, cursor: Cursor, held: list[Held], at: int) -> dict[str, list[Data]]:
+        """The events the ``held`` facts cite, by relation, in valid-time order."""
+        cited = sorted({fact[4] for fact in held})
+        evidence: dict[str, list[Data]] = defaultdict(list)
+        if cited:
+            cursor.execute(
+                f"SELECT relation, {EVENT} FROM rm_events WHERE id IN ({marks(cited)}) ORDER BY first_day, position",
+                cited,
+            )
+            for row in tuples(cursor.fetchall()):
+                evidence[row[0]].append(event_data(row[1:], at))
+        return evidence
+
+    def _pending(self, cursor: Cursor, keys: list[str], day: str, at: int) -> list[Any]:
+        """The events of ``keys`` whose window holds ``day`` but ends after it, in valid-time order."""
+        if not keys:
+            return []
+        cursor.execute(
+            f"SELECT relation, id, type, occurred, summary FROM rm_events WHERE relation IN ({marks(keys)})"
+            f" AND first_day <= ? AND last_day > ? AND {VISIBLE} ORDER BY first_day, position",
+            (*keys, day, day, at, at),
+        )
+        return cursor.fetchall()
+
+
+def listed(held: list[Held]) -> list[Held]:
+    """One relation's facts in the order its state lists them: by facet, then item."""
+    if len(held) > 1:
+        held.sort(key=FACT_ORDER)
+    return held
+
+
+def state(
+    a: str, b: str, names: dict[str, str], on: date, position: int, version: int, held: Sequence[Held],
+    pending: list[Any], evidence: list[Data],
+) -> Data:
+    """One state; ``held`` are its facts holding on ``on`` in the order a state lists them (by facet,
+    then item), ``evidence`` the events they cite."""
+    facts = Facts(a, b, held)
+    return {
+        "a": {"code": a, "name": names.get(a, a)},
+        "b": {"code": b, "name": names.get(b, b)},
+        "on": on,
+        "as_of_position": position,
+        "version": version,
+        "diplomatic": facts.diplomatic or {"status": NO_STATUS, "since": None, "event": None},
+        "recognition": {
+            "a_recognizes_b": facts.a_recognizes_b, "b_recognizes_a": facts.b_recognizes_a, "held": facts.recognitions,
+        },
+        "missions": facts.missions,
+        "agreements": facts.agreements,
+        "memberships": facts.memberships,
+        "pending": [
+            {"id": row["id"], "type": row["type"], "occurred": row["occurred"], "summary": row["summary"]}
+            for row in pending
+        ],
+        "events": evidence,
+    }
+
+
+class Facts:
+    """The facts holding in one state, each as its model serialises it, sorted by kind."""
+
+    __slots__ = ("a_recognizes_b", "agreements", "b_recognizes_a", "diplomatic", "memberships", "missions",
+                 "recognitions")
+
+    def __init__(self, a: str, b: str, held: Sequence[Held]):
+        self.diplomatic: Data | None = None
+        self.recognitions: list[Data] = []
+        self.missions: list[Data] = []
+        self.agreements: list[Data] = []
+        self.memberships: list[Data] = []
+        self.a_recognizes_b = self.b_recognizes_a = False
+        for _, facet, _, text, event, since in held:
+            value = value_of(text)
+            if facet == "diplomatic":
+                self.diplomatic = {"status": value["status"], "since": since, "event": event}
+            elif facet == "recognition":
+                recognizer, recognized = value["recognizer"], value["recognized"]
+                self.recognitions.append(
+                    {"recognizer": recognizer, "recognized": recognized, "since": since, "event": event})
+                self.a_recognizes_b = self.a_recognizes_b or (recognizer == a and recognized == b)
+                self.b_recognizes_a = self.b_recognizes_a or (recognizer == b and recognized == a)
+            elif facet == "mission":
+                self.missions.append({"sender": value["sender"], "host": value["host"], "level": value["level"],
+                                      "since": since, "event": event})
+            elif facet == "agreement":
+                self.agreements.append({"agreement": value["agreement"], "kind": value["kind"],
+                                        "title": value["title"], "since": since, "event": event})
+            elif facet == "membership":
+                self.memberships.append({"member": value["member"], "body": value["body"], "status": value["status"],
+                                         "role": value["role"], "since": since, "event": event})
