@@ -1,11 +1,21 @@
-"""Shared fixtures: real stores (a SQLite file; PostgreSQL when CHANCERY_TEST_POSTGRES names one)."""
+"""Shared fixtures: real stores (a SQLite file; PostgreSQL when CHANCERY_TEST_POSTGRES names one).
+
+Every store-facing test asks for ``database_url`` (or a fixture built on it) and so runs once per
+store; ``raw_store`` reaches the same store with raw SQL, for tests that tamper with it.
+"""
 
 from __future__ import annotations
 
+import json
 import os
+import shutil
+import sqlite3
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 
 import pytest
 
@@ -17,6 +27,7 @@ REPO = Path(__file__).resolve().parent.parent
 SHARED = Path(os.environ.get("CHANCERY_SHARED", REPO.parent / "shared"))
 
 STORES = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+SQLITE_ONLY = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)  # for a test about SQLite itself
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -34,7 +45,11 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(skip)
 
 
+# Stores
+
+
 def _postgres_schema_url() -> Iterator[str]:
+    """A new PostgreSQL schema's URL (``...?schema=t_...``), the schema dropped afterwards."""
     import psycopg
 
     assert POSTGRES_DSN
@@ -49,13 +64,51 @@ def _postgres_schema_url() -> Iterator[str]:
             connection.execute(f"DROP SCHEMA {schema} CASCADE")
 
 
+@contextmanager
+def new_store(kind: str, folder: Path) -> Iterator[str]:
+    """The URL of a new, empty store of ``kind``: a SQLite file in ``folder``, or a PostgreSQL schema."""
+    if kind == "sqlite":
+        yield f"sqlite:///{folder / 'chancery.db'}"
+    else:
+        yield from _postgres_schema_url()
+
+
+def kind_of(database_url: str) -> str:
+    return "sqlite" if database_url.startswith("sqlite:") else "postgres"
+
+
+def seed_store(database_url: str, seeded_file: Path) -> None:
+    """Put the seed data set in an empty store: SQLite gets a copy of the seeded file, PostgreSQL a load."""
+    if kind_of(database_url) == "sqlite":
+        target = Path(database_url.removeprefix("sqlite:///"))
+        for part in seeded_file.parent.glob(seeded_file.name + "*"):
+            shutil.copyfile(part, target.parent / (target.name + part.name.removeprefix(seeded_file.name)))
+        return
+    service = Service(database_url)
+    try:
+        load(service, seed_directory(), "seed")
+    finally:
+        service.close()
+
+
 @pytest.fixture(params=STORES)
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """A fresh, empty store of each kind."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'chancery.db'}"
-    else:
-        yield from _postgres_schema_url()
+    with new_store(request.param, tmp_path) as url:
+        yield url
+
+
+@pytest.fixture
+def another_store(tmp_path: Path) -> Iterator[Callable[[str], str]]:
+    """Makes more fresh, empty stores, of the kind asked for; each is removed after the test."""
+    with ExitStack() as stores:
+
+        def make(kind: str) -> str:
+            folder = tmp_path / f"another-{uuid.uuid4().hex[:8]}"
+            folder.mkdir()
+            return stores.enter_context(new_store(kind, folder))
+
+        yield make
 
 
 @pytest.fixture
@@ -89,3 +142,101 @@ def seeded_sqlite_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     finally:
         opened.close()
     return path
+
+
+@pytest.fixture
+def seeded_database_url(database_url: str, seeded_sqlite_file: Path) -> str:
+    """A fresh store of each kind with the seed data set in it, the test's own to write to."""
+    seed_store(database_url, seeded_sqlite_file)
+    return database_url
+
+
+# Raw SQL on a store, as someone with access to the database (a forger, say) would run it
+
+
+class RawStore:
+    """The store behind a database URL, reached without Chancery: ``sqlite3`` on the file, or
+    ``psycopg`` with the URL's schema as its search path. Placeholders are written ``?`` for both.
+
+    The log's table and the column that numbers its rows differ between the stores: ``log`` and
+    ``number`` name them. The read model's tables (``rm_...``) are named alike in both.
+    """
+
+    def __init__(self, database_url: str):
+        self.url = database_url
+        self.kind = kind_of(database_url)
+        if self.kind == "sqlite":
+            self.path = Path(database_url.removeprefix("sqlite:///"))
+            self.log, self.number = "stored_events", "rowid"
+        else:
+            parts = urlsplit(database_url)
+            query = parse_qs(parts.query)
+            (self.schema,) = query.pop("schema")
+            self.dsn = urlunsplit(parts._replace(query=urlencode(query, doseq=True)))
+            self.log, self.number = "chancery_events", "notification_id"
+
+    def rows(self, sql: str, *params: Any) -> list[tuple[Any, ...]]:
+        """Run one statement in a transaction of its own; the rows it gives, if any."""
+        if self.kind == "sqlite":
+            connection = sqlite3.connect(self.path)
+            try:
+                with connection:
+                    return connection.execute(sql, params).fetchall()
+            finally:
+                connection.close()
+        import psycopg
+
+        with psycopg.connect(self.dsn) as connection:
+            connection.execute(f"SET search_path TO {self.schema}")
+            cursor = connection.execute(sql.replace("?", "%s"), params)  # type: ignore[arg-type]
+            return cursor.fetchall() if cursor.description else []
+
+    def log_rows(self) -> list[tuple[int, str, bytes]]:
+        """The log's rows in log order, each as (its number, topic, state): position ``p`` is ``[p - 1]``."""
+        return [(n, t, bytes(s)) for n, t, s in self.rows(f"SELECT {self.number}, topic, state FROM {self.log} ORDER BY 1")]
+
+    def tables(self) -> set[str]:
+        if self.kind == "sqlite":
+            return {name for (name,) in self.rows("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        found = self.rows("SELECT table_name FROM information_schema.tables WHERE table_schema = ?", self.schema)
+        return {name for (name,) in found}
+
+    def clear(self) -> None:
+        """Leave the store as new: no file, or an empty schema of the same name."""
+        if self.kind == "sqlite":
+            for part in self.path.parent.glob(self.path.name + "*"):
+                part.unlink()
+            return
+        import psycopg
+
+        with psycopg.connect(self.dsn, autocommit=True) as connection:
+            connection.execute(f"DROP SCHEMA {self.schema} CASCADE")
+            connection.execute(f"CREATE SCHEMA {self.schema}")
+
+
+@pytest.fixture
+def raw_store(database_url: str) -> RawStore:
+    """The store of ``database_url``, for raw SQL."""
+    return RawStore(database_url)
+
+
+# Server-sent events, as the HTTP tests and the end-to-end tests read the live stream
+
+
+def read_events(lines: Iterator[str], count: int) -> list[dict[str, Any]]:
+    """The next ``count`` server-sent events (fewer if the stream ends), each as its fields."""
+    events: list[dict[str, Any]] = []
+    fields: dict[str, str] = {}
+    for line in lines:
+        if line.startswith(":"):
+            continue
+        if line:
+            name, _, value = line.partition(":")
+            fields[name] = value.removeprefix(" ")
+            continue
+        if "data" in fields:
+            events.append({"id": fields.get("id"), "data": json.loads(fields["data"])})
+            if len(events) == count:
+                break
+        fields = {}
+    return events

@@ -19,11 +19,12 @@ from schemathesis.python import asgi
 
 from api.app import create_app
 from api.settings import Settings
-from tests.api.test_http import TOKEN, WRITER, seed_store
+from tests.api.conftest import TOKEN, WRITER
+from tests.conftest import seed_store
 
 # The live tail never ends: after replaying the log it waits for new entries for as long as the
 # client stays. A fuzz case there would only end at the transport's read timeout, so it is left out;
-# tests/api/test_http_writes.py and tests/e2e/test_serve.py read the stream with bounded reads.
+# tests/api/test_event_stream.py and tests/e2e/test_serve.py read the stream with bounded reads.
 STREAM = "/v1/events/stream"
 
 # "Schema-valid request rejected" expects every request the schema allows to succeed. Here the

@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from uuid import UUID
 
 from fastapi.testclient import TestClient
 
 from api.service import Service
 from events import EventIn
-from tests.api.test_http import WRITER, event, seed_store
-from tests.api.test_http import writable as writable_fixture
-
-writable = writable_fixture
+from tests.api.conftest import WRITER, event
 
 
-def test_a_batch_answers_as_the_log_will_be_read(writable: TestClient):
+def test_a_batch_answers_as_the_log_will_be_read(writable: TestClient) -> None:
     sent = [
         event("mission.opened", "PAN", "KOR", "2020-03", level="consulate"),
         event("note.recorded", "PAN", "ESH", "2021", note="a remark"),
@@ -34,9 +30,8 @@ def test_a_batch_answers_as_the_log_will_be_read(writable: TestClient):
     assert writable.get(f"/v1/events/{single.json()['id']}").json() == single.json()
 
 
-def test_writers_in_turn_each_acknowledge_the_positions_the_log_gives(database_url: str, seeded_sqlite_file: Path):
-    seed_store(database_url, seeded_sqlite_file)
-    first, second = Service(database_url), Service(database_url)
+def test_writers_in_turn_each_acknowledge_the_positions_the_log_gives(seeded_database_url: str) -> None:
+    first, second = Service(seeded_database_url), Service(seeded_database_url)
     try:
         acknowledged = []
         for turn, year in enumerate(range(1990, 2000)):

@@ -2,26 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
-from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
 from api.service import Service
-from tests.api.test_http import STORES, seed_store, seeded_server, serving
+from tests.api.conftest import serving
 from tests.domain.builders import sent
 
 DAYS = ["1903-11-05", "1950-01-01", "2008-06-01", "2016-01-01", "2017-06-13", "2018-01-01", "2025-03-01"]
-
-
-@pytest.fixture(scope="module", params=STORES)
-def client(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, seeded_sqlite_file: Path
-) -> Iterator[TestClient]:
-    with seeded_server(request.param, tmp_path_factory.mktemp("answers"), seeded_sqlite_file) as opened:
-        yield opened
 
 
 def service_of(client: TestClient) -> Service:
@@ -60,15 +50,14 @@ def test_an_answer_as_known_at_a_position_is_its_model_serialised(client: TestCl
 
 
 def test_a_state_over_http_reflects_what_another_process_wrote_and_left_unprojected(
-    database_url: str, seeded_sqlite_file: Path
+    seeded_database_url: str,
 ) -> None:
-    seed_store(database_url, seeded_sqlite_file)
-    with serving(database_url) as client:
+    with serving(seeded_database_url) as client:
         day = {"on": "2020-01-01"}
         assert client.get("/v1/relations/PAN/KOR", params=day).json()["diplomatic"]["status"] == "established"
-        writer = Service(database_url)
+        writer = Service(seeded_database_url)
         try:
-            writer.app.append(sent("relations.severed", "2019-05-01", "PAN", "KOR"), "t")  # not projected
+            writer.import_many([sent("relations.severed", "2019-05-01", "PAN", "KOR")], "t")  # left to the next read
         finally:
             writer.close()
         assert client.get("/v1/relations/KOR/PAN", params=day).json()["diplomatic"]["status"] == "severed"
