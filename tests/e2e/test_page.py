@@ -329,7 +329,7 @@ def test_the_page_and_its_files_are_served_with_their_content_types(client: Test
     assert (icon.status_code, icon.headers["content-type"]) == (200, "image/svg+xml")
     assert page.headers["x-content-type-options"] == "nosniff"
     assert "default-src 'self'" in page.headers["content-security-policy"]
-    assert '<script src="/static/app.js"' in page.text
+    assert '<script type="module" src="/static/app.js"' in page.text
 
 
 def test_an_unchanged_file_is_not_sent_again(client: TestClient) -> None:
