@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import logging
-import sqlite3
 from http import HTTPStatus
 from typing import Any
 
-import psycopg
-from eventsourcing.persistence import PersistenceError
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -30,6 +27,7 @@ from domain import (
     VersionMismatch,
 )
 from events import InvalidDate
+from projections.stores import ERRORS as STORE_ERRORS
 from projections.stores import BadDatabaseUrl, transient
 
 log = logging.getLogger("chancery")
@@ -142,11 +140,6 @@ def _validation(request: Request, error: RequestValidationError) -> JSONResponse
     return problem(422, "validation", detail, errors=errors)
 
 
-# Every error a store raises, from its driver or from the event store: passing ones (the store
-# away or busy) are answered 503 with Retry-After; the rest are faults of ours, answered 500.
-STORE_ERRORS: tuple[type[Exception], ...] = (sqlite3.Error, psycopg.Error, PersistenceError)
-
-
 def allowed_methods(request: Request, fallback: str = "") -> str:
     """The methods the OpenAPI document gives the request's path, for ``Allow`` on a 405.
 
@@ -212,6 +205,8 @@ def install(app: FastAPI) -> None:
         log.error("%s %s failed", request.method, request.url.path, exc_info=error)
         return problem(500, "internal", "the service failed to answer; the fault is logged on the server")
 
+    # A store that is away or busy is answered 503 with Retry-After; any other of its errors is a
+    # fault of ours, answered 500.
     for kind in STORE_ERRORS:
         app.add_exception_handler(kind, on_store)
     app.add_exception_handler(Exception, on_fault)

@@ -6,12 +6,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from eventsourcing.persistence import PersistenceError
+
 from projections.stores.base import Cursor, Database, Params, Renamed, Row, Store
 from projections.stores.postgres import PostgresStore
 from projections.stores.sqlite import SQLiteStore
 from projections.stores.url import DEFAULT_DATABASE_URL, BadDatabaseUrl, StoreUrl, parse_store_url
 
 STORES: dict[str, Callable[[StoreUrl], Store]] = {"sqlite": SQLiteStore, "postgresql": PostgresStore}
+
+
+# Every error a store raises, from its driver or from the event store.
+ERRORS: tuple[type[Exception], ...] = (PersistenceError, *SQLiteStore.errors, *PostgresStore.errors)
 
 
 def open_store(url: str) -> Store:
@@ -27,6 +33,7 @@ def transient(error: BaseException) -> bool:
 
 __all__ = [
     "DEFAULT_DATABASE_URL",
+    "ERRORS",
     "STORES",
     "BadDatabaseUrl",
     "Cursor",

@@ -61,6 +61,8 @@ class Store(Protocol):
     url: StoreUrl
     reads_on_loop: bool
     """Whether a read is a look-up in a local file, shorter than a hand-off to a worker thread."""
+    errors: tuple[type[Exception], ...]
+    """What its driver raises (the event store raises its own ``PersistenceError`` besides)."""
 
     def settings(self) -> dict[str, str]:
         """The ``eventsourcing`` library's settings for this store."""

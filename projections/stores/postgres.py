@@ -23,6 +23,7 @@ LOCK_WAIT_MS = 5000  # how long a projector waits for another process's batch be
 
 class PostgresStore:
     reads_on_loop = False  # every read is a round trip to the server
+    errors: tuple[type[Exception], ...] = (psycopg.Error,)
 
     def __init__(self, url: StoreUrl):
         self.url = url

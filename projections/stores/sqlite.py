@@ -27,6 +27,7 @@ PASSING = ("locked", "busy", "disk i/o error", "unable to open", "disk is full",
 
 class SQLiteStore:
     reads_on_loop = True
+    errors: tuple[type[Exception], ...] = (sqlite3.Error,)
 
     def __init__(self, url: StoreUrl):
         self.url = url
