@@ -163,60 +163,72 @@ def allowed_methods(request: Request, fallback: str = "") -> str:
     return ", ".join(m for m in METHODS if m in methods) or fallback
 
 
+async def _on_domain(request: Request, error: Exception) -> JSONResponse:
+    return _from_domain(error)
+
+
+async def _on_validation(request: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, RequestValidationError)
+    return _validation(request, error)
+
+
+async def _on_http(request: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, StarletteHTTPException)
+    detail = error.detail if isinstance(error.detail, str) else HTTPStatus(error.status_code).phrase
+    if error.status_code == 404 and detail == "Not Found":
+        detail = f"no route matches {request.url.path}"
+    if error.status_code == 400 and detail == BODY_NOT_PARSED:
+        # FastAPI's answer to a body that is not UTF-8; bad JSON is a 422 with the body's path.
+        message = "the body is not JSON text in UTF-8"
+        return problem(422, "validation", f"body: {message}", errors=[{"loc": ["body"], "message": message}])
+    headers = getattr(error, "headers", None)
+    if error.status_code == 405:
+        detail = f"{request.method} is not allowed on {request.url.path}"
+        headers = {**(headers or {}), "Allow": allowed_methods(request, (headers or {}).get("Allow", ""))}
+    return problem(error.status_code, HTTPStatus(error.status_code).phrase.lower().replace(" ", "-"), detail,
+                   headers=headers)
+
+
+async def _on_unauthorized(request: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, Unauthorized)
+    return problem(401, "unauthorized", error.detail, headers={"WWW-Authenticate": 'Bearer realm="chancery"'})
+
+
+async def _on_bad_request(request: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, BadRequest)
+    return problem(error.status, "validation", error.detail, errors=[{"loc": error.loc, "message": error.detail}])
+
+
+async def _on_store(request: Request, error: Exception) -> JSONResponse:
+    """A store that is away or busy is answered 503 with Retry-After; any other of its errors is a
+    fault of ours, answered 500."""
+    if transient(error):
+        return problem(503, "store-unavailable", "the store cannot be reached or is busy; try again",
+                       headers={"Retry-After": "1"})
+    return await _on_fault(request, error)
+
+
+async def _on_fault(request: Request, error: Exception) -> JSONResponse:
+    log.error("%s %s failed", request.method, request.url.path, exc_info=error)
+    return problem(500, "internal", "the service failed to answer; the fault is logged on the server")
+
+
+HANDLERS = {
+    **dict.fromkeys(STORE_ERRORS, _on_store),
+    Exception: _on_fault,
+    ChanceryError: _on_domain,
+    InvalidDate: _on_domain,
+    NotCaughtUp: _on_domain,
+    RequestValidationError: _on_validation,
+    StarletteHTTPException: _on_http,
+    Unauthorized: _on_unauthorized,
+    BadRequest: _on_bad_request,
+}
+
+
 def install(app: FastAPI) -> None:
-    async def on_domain(request: Request, error: Exception) -> JSONResponse:
-        return _from_domain(error)
-
-    async def on_validation(request: Request, error: Exception) -> JSONResponse:
-        assert isinstance(error, RequestValidationError)
-        return _validation(request, error)
-
-    async def on_http(request: Request, error: Exception) -> JSONResponse:
-        assert isinstance(error, StarletteHTTPException)
-        detail = error.detail if isinstance(error.detail, str) else HTTPStatus(error.status_code).phrase
-        if error.status_code == 404 and detail == "Not Found":
-            detail = f"no route matches {request.url.path}"
-        if error.status_code == 400 and detail == BODY_NOT_PARSED:
-            # FastAPI's answer to a body that is not UTF-8; bad JSON is a 422 with the body's path.
-            message = "the body is not JSON text in UTF-8"
-            return problem(422, "validation", f"body: {message}", errors=[{"loc": ["body"], "message": message}])
-        headers = getattr(error, "headers", None)
-        if error.status_code == 405:
-            detail = f"{request.method} is not allowed on {request.url.path}"
-            headers = {**(headers or {}), "Allow": allowed_methods(request, (headers or {}).get("Allow", ""))}
-        return problem(error.status_code, HTTPStatus(error.status_code).phrase.lower().replace(" ", "-"), detail,
-                       headers=headers)
-
-    async def on_unauthorized(request: Request, error: Exception) -> JSONResponse:
-        assert isinstance(error, Unauthorized)
-        return problem(401, "unauthorized", error.detail, headers={"WWW-Authenticate": 'Bearer realm="chancery"'})
-
-    async def on_bad_request(request: Request, error: Exception) -> JSONResponse:
-        assert isinstance(error, BadRequest)
-        return problem(error.status, "validation", error.detail, errors=[{"loc": error.loc, "message": error.detail}])
-
-    async def on_store(request: Request, error: Exception) -> JSONResponse:
-        if transient(error):
-            return problem(503, "store-unavailable", "the store cannot be reached or is busy; try again",
-                           headers={"Retry-After": "1"})
-        return await on_fault(request, error)
-
-    async def on_fault(request: Request, error: Exception) -> JSONResponse:
-        log.error("%s %s failed", request.method, request.url.path, exc_info=error)
-        return problem(500, "internal", "the service failed to answer; the fault is logged on the server")
-
-    # A store that is away or busy is answered 503 with Retry-After; any other of its errors is a
-    # fault of ours, answered 500.
-    for kind in STORE_ERRORS:
-        app.add_exception_handler(kind, on_store)
-    app.add_exception_handler(Exception, on_fault)
-    app.add_exception_handler(ChanceryError, on_domain)
-    app.add_exception_handler(InvalidDate, on_domain)
-    app.add_exception_handler(NotCaughtUp, on_domain)
-    app.add_exception_handler(RequestValidationError, on_validation)
-    app.add_exception_handler(StarletteHTTPException, on_http)
-    app.add_exception_handler(Unauthorized, on_unauthorized)
-    app.add_exception_handler(BadRequest, on_bad_request)
+    for kind, handler in HANDLERS.items():
+        app.add_exception_handler(kind, handler)
 
 
 def responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
