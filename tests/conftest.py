@@ -27,7 +27,11 @@ REPO = Path(__file__).resolve().parent.parent
 SHARED = Path(os.environ.get("CHANCERY_SHARED", REPO.parent / "shared"))
 
 STORES = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
-SQLITE_ONLY = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)  # for a test about SQLite itself
+# For a test about one store itself, in place of every store; its name or docstring says why.
+SQLITE_ONLY = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+POSTGRES_ONLY = pytest.mark.parametrize(
+    "database_url", [pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True
+)
 
 
 def pytest_configure(config: pytest.Config) -> None:

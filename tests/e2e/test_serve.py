@@ -1,118 +1,19 @@
-"""``chancery serve`` as a real process: seeded at start, asked over real HTTP, stopped cleanly."""
+"""``chancery serve`` as a real process on each store: seeded at start, asked over real HTTP, stopped cleanly."""
 
 from __future__ import annotations
 
-import os
 import signal
-import socket
-import subprocess
-import sys
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
 
 import httpx
 import pytest
 
-from tests.api.test_http_writes import read_events
+from tests.conftest import read_events
+from tests.e2e.conftest import TOKEN, WRITER, Server, log_head, note, relations_on, serving, status
 
 pytestmark = pytest.mark.e2e
 
-CHANCERY = Path(sys.executable).parent / "chancery"
-TOKEN = "e2e-secret-token"
-START_SECONDS = 60.0
-
-
-@dataclass
-class Server:
-    process: subprocess.Popen[bytes]
-    http: httpx.Client
-    output: Path
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-def wait_until_healthy(process: subprocess.Popen[bytes], http: httpx.Client, output: Path) -> None:
-    deadline = time.monotonic() + START_SECONDS
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(
-                f"chancery serve exited with {process.returncode}:\n{output.read_text(errors='replace')}"
-            )
-        try:
-            if http.get("/healthz").status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.1)  # polling for readiness, not a timing assertion
-    said = output.read_text(errors="replace")
-    pytest.fail(f"chancery serve did not answer /healthz in {START_SECONDS:.0f}s:\n{said}")
-
-
-def stop(process: subprocess.Popen[bytes]) -> None:
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=15)
-
-
-@contextmanager
-def serving(
-    folder: Path, database: Path | str, *, seed: bool = True, log_name: str = "serve.log", workers: int = 1
-) -> Iterator[Server]:
-    """``chancery serve`` on ``database`` (a SQLite file or a URL) until the block ends, with one
-    writer (alice)."""
-    port = free_port()
-    output = folder / log_name
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CHANCERY_")}
-    env["CHANCERY_TOKENS"] = f"alice:{TOKEN}"
-    command = [
-        str(CHANCERY),
-        "serve",
-        "--port",
-        str(port),
-        "--seed" if seed else "--no-seed",
-        "--database-url",
-        f"sqlite:///{database}" if isinstance(database, Path) else database,
-        "--workers",
-        str(workers),
-    ]
-    log: IO[bytes]
-    with output.open("wb") as log:
-        process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env, cwd=folder)
-        try:
-            with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30) as http:
-                wait_until_healthy(process, http, output)
-                yield Server(process, http, output)
-        finally:
-            stop(process)
-
-
-@pytest.fixture
-def server(tmp_path: Path) -> Iterator[Server]:
-    with serving(tmp_path, tmp_path / "e2e.db") as started:
-        yield started
-
-
-def relations_on(http: httpx.Client, day: str) -> dict[str, dict[str, Any]]:
-    response = http.get("/v1/entities/Panama/relations", params={"on": day})
-    assert response.status_code == 200, response.text
-    return {state["b"]["code"]: state for state in response.json()["relations"]}
-
-
-def status(relations: dict[str, dict[str, Any]], code: str) -> str:
-    return relations[code]["diplomatic"]["status"] if code in relations else "none"
+__all__ = ["TOKEN", "Server", "serving"]  # tests/e2e/test_page.py imports them from here
 
 
 def test_a_served_chancery_answers_the_must_show_questions_and_takes_a_write(server: Server) -> None:
@@ -170,39 +71,19 @@ def test_a_served_chancery_stops_cleanly_and_never_logs_a_token(server: Server) 
 
 # Idempotency across a restart, the live stream with a reconnect, known_at
 
-WRITER = {"Authorization": f"Bearer {TOKEN}"}
 STREAM_TIMEOUT = httpx.Timeout(10.0)  # a read that waits longer fails; the server's heartbeat is every 15 s
 
 
-def note(occurred: str) -> dict[str, Any]:
-    return {
-        "type": "note.recorded",
-        "subject": "PAN",
-        "counterpart": "KOR",
-        "occurred": occurred,
-        "summary": f"A note on Panama and South Korea ({occurred}).",
-        "sources": [{"title": "A test source", "quote": "noted"}],
-    }
-
-
-def log_head(http: httpx.Client) -> int:
-    answer = http.get("/readyz")
-    assert answer.status_code == 200, answer.text
-    head: int = answer.json()["head"]
-    return head
-
-
 def test_a_keyed_append_replayed_after_a_restart_returns_the_first_result_and_appends_nothing(
-    tmp_path: Path,
+    tmp_path: Path, database_url: str
 ) -> None:
-    database = tmp_path / "restart.db"
     keyed = {**WRITER, "Idempotency-Key": "e2e-restart-1"}
-    with serving(tmp_path, database, log_name="first.log") as first_run:
+    with serving(tmp_path, database_url, log_name="first.log") as first_run:
         first = first_run.http.post("/v1/events", json=note("2021"), headers=keyed)
         assert first.status_code == 201, first.text
         head = log_head(first_run.http)
 
-    with serving(tmp_path, database, seed=False, log_name="second.log") as second_run:
+    with serving(tmp_path, database_url, seed=False, log_name="second.log") as second_run:
         again = second_run.http.post("/v1/events", json=note("2021"), headers=keyed)
         other = second_run.http.post("/v1/events", json=note("2022"), headers=keyed)
 

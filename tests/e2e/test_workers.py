@@ -1,43 +1,24 @@
-"""Many workers on one database, and a server killed mid-load that loses nothing acknowledged."""
+"""Many workers on one database, and a server killed mid-load that loses nothing acknowledged, on each store."""
 
 from __future__ import annotations
 
 import os
 import signal
 import threading
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
-from tests.conftest import POSTGRES_DSN
-from tests.e2e.test_serve import TOKEN, note, relations_on, serving, status
+from tests.conftest import POSTGRES_ONLY
+from tests.e2e.conftest import WRITER, audit_positions, note, relations_on, serving, status
 
 pytestmark = pytest.mark.e2e
-WRITER = {"Authorization": f"Bearer {TOKEN}"}
 
 
-@pytest.fixture
-def postgres_url() -> Iterator[str]:
-    import psycopg
-
-    assert POSTGRES_DSN
-    schema = "e_" + uuid.uuid4().hex[:12]
-    with psycopg.connect(POSTGRES_DSN, autocommit=True) as connection:
-        connection.execute(f"CREATE SCHEMA {schema}")
-    try:
-        yield f"{POSTGRES_DSN}?schema={schema}"
-    finally:
-        with psycopg.connect(POSTGRES_DSN, autocommit=True) as connection:
-            connection.execute(f"DROP SCHEMA {schema} CASCADE")
-
-
-@pytest.mark.postgres
-def test_three_workers_give_the_seeded_answers_and_read_every_write(tmp_path: Path, postgres_url: str) -> None:
-    with serving(tmp_path, postgres_url, workers=3) as server:
+def test_three_workers_give_the_seeded_answers_and_read_every_write(tmp_path: Path, database_url: str) -> None:
+    with serving(tmp_path, database_url, workers=3) as server:
         for _ in range(6):  # new connections spread over the workers
             with httpx.Client(base_url=str(server.http.base_url), timeout=30) as fresh:
                 on = relations_on(fresh, "2016-01-01")
@@ -66,12 +47,10 @@ def append_until_killed(base_url: str, acknowledged: list[str], stop: threading.
                 acknowledged.append(answer.json()["id"])
 
 
-@pytest.mark.parametrize("store", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def test_a_server_killed_mid_load_loses_no_acknowledged_write(tmp_path: Path, store: str, request: Any) -> None:
-    database: Path | str = tmp_path / "crash.db" if store == "sqlite" else request.getfixturevalue("postgres_url")
+def test_a_server_killed_mid_load_loses_no_acknowledged_write(tmp_path: Path, database_url: str) -> None:
     acknowledged: list[str] = []
     stop = threading.Event()
-    with serving(tmp_path, database, log_name="first.log") as server:
+    with serving(tmp_path, database_url, log_name="first.log") as server:
         base = str(server.http.base_url)
         writers = [threading.Thread(target=append_until_killed, args=(base, acknowledged, stop, n)) for n in range(4)]
         for writer in writers:
@@ -84,18 +63,12 @@ def test_a_server_killed_mid_load_loses_no_acknowledged_write(tmp_path: Path, st
         for writer in writers:
             writer.join(timeout=30)
     assert len(acknowledged) >= 60
-    with serving(tmp_path, database, seed=False, log_name="second.log") as again:
+    with serving(tmp_path, database_url, seed=False, log_name="second.log") as again:
         for event_id in acknowledged:
             assert again.http.get(f"/v1/events/{event_id}").status_code == 200, event_id
         report = again.http.get("/v1/audit/verify").json()
         assert report["ok"], report["findings"]
-        positions, after = [], 0
-        while True:
-            page = again.http.get("/v1/audit/log", params={"after": after, "limit": 1000}).json()
-            positions += [e["position"] for e in page["entries"]]
-            if not page["next"]:
-                break
-            after = positions[-1]
+        positions = audit_positions(again.http)
         assert positions == list(range(1, len(positions) + 1))
 
 
@@ -116,26 +89,35 @@ def _post_all(base: str, bodies: list[dict[str, Any]], headers: list[dict[str, s
     return answers
 
 
-@pytest.mark.postgres
 def test_racing_writers_across_worker_processes_one_wins_and_the_log_stays_gap_free(
-    tmp_path: Path, postgres_url: str
+    tmp_path: Path, database_url: str
 ) -> None:
-    with serving(tmp_path, postgres_url, workers=3) as server:
+    with serving(tmp_path, database_url, workers=3) as server:
         base = str(server.http.base_url)
         version = server.http.get("/v1/relations/PAN/KOR").headers["ETag"]
         racing = [note(f"{1950 + n}") for n in range(8)]
         answers = _post_all(base, racing, [{"If-Match": version}] * 8)
         assert sorted(a.status_code for a in answers) == [201] + [412] * 7, [a.text for a in answers]
+        positions = audit_positions(server.http)
+        assert positions == list(range(1, len(positions) + 1))
+        assert server.http.get("/v1/audit/verify").json()["ok"]
+
+
+@POSTGRES_ONLY
+def test_on_postgres_hundreds_of_writers_across_worker_processes_all_append_and_the_log_stays_gap_free(
+    tmp_path: Path, database_url: str
+) -> None:
+    """On PostgreSQL the writers of every process take turns (an advisory lock across judge and save).
+
+    SQLite has no such turn across processes: there, one relation written this often from three
+    workers answers some writes 503 (contended, try again), so this test is PostgreSQL's alone.
+    """
+    with serving(tmp_path, database_url, workers=3) as server:
+        base = str(server.http.base_url)
         many = _post_all(base, [note(f"{1000 + n}") for n in range(400)], [{}] * 400)
         assert [a.status_code for a in many].count(201) == 400, {a.text[:200] for a in many if a.status_code != 201}
         ids = {a.json()["id"] for a in many}
-        positions, after = [], 0
-        while True:
-            page = server.http.get("/v1/audit/log", params={"after": after, "limit": 1000}).json()
-            positions += [e["position"] for e in page["entries"]]
-            if not page["next"]:
-                break
-            after = positions[-1]
+        positions = audit_positions(server.http)
         assert positions == list(range(1, len(positions) + 1))
         logged = {e["id"] for e in server.http.get("/v1/events", params={"entity": "KOR", "limit": 1000}).json()["events"]}
         assert ids <= logged
