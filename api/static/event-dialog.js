@@ -36,7 +36,8 @@ export function openCrowd(events, partner, years, from) {
   dialog.classList.remove("is-retracted");
   const body = $("event-body");
   body.textContent = "";
-  body.append(h("p", { class: "hint" }, "Too close together to draw apart at this width. Choose one to read it and its sources."));
+  body.append(h("p", { class: "hint" },
+    "Too close together to draw apart at this width. Choose one to read it and its sources."));
   body.append(eventItems(events, cache.code, from));
   if (!dialog.open) dialog.showModal();
 }
@@ -116,7 +117,8 @@ function facts(event) {
       ? `: between ${longDay(event.window.first)} and ${longDay(event.window.last)}; it counts from the end of that window`
       : "");
   for (const [key, value] of Object.entries(event.attributes || {})) fact(cap(key), String(value));
-  fact("Recorded", `position ${event.position}, ${event.recorded_at.replace("T", " ").replace(/\.\d+Z$/, " UTC")}, by ${event.recorded_by}`);
+  const recorded = event.recorded_at.replace("T", " ").replace(/\.\d+Z$/, " UTC");
+  fact("Recorded", `position ${event.position}, ${recorded}, by ${event.recorded_by}`);
   return list;
 }
 
@@ -124,5 +126,6 @@ function source(quoted) {
   const cite = h("cite", {}, quoted.title);
   return h("li", { class: "source" },
     h("blockquote", { class: "quote" }, h("p", {}, quoted.quote)),
-    h("p", { class: "cite" }, "— ", quoted.url ? h("a", { href: quoted.url, rel: "noopener noreferrer", target: "_blank" }, cite) : cite));
+    h("p", { class: "cite" }, "— ",
+      quoted.url ? h("a", { href: quoted.url, rel: "noopener noreferrer", target: "_blank" }, cite) : cite));
 }

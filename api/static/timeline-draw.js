@@ -28,7 +28,8 @@ export function renderTimeline() {
   const scale = yearScale(firstYear, lastYear);
   $("timeline-title").textContent = `Timeline of ${nameOf(cache.code)}, ${firstYear}–${lastYear}`;
   const inner = h("div", { class: "tl-inner" });
-  const scroller = h("div", { class: "tl-scroll", tabindex: "0", role: "region", "aria-label": "Timeline, scrolls sideways" }, inner);
+  const scroller = h("div",
+    { class: "tl-scroll", tabindex: "0", role: "region", "aria-label": "Timeline, scrolls sideways" }, inner);
   $("timeline").replaceChildren(scroller);
   const marks = ticks(scale);
   inner.append(axis(marks));
@@ -54,7 +55,8 @@ function laneLabelWidth() {
 
 function axis(marks) {
   return h("div", { class: "tl-axis", "aria-hidden": "true" }, h("span", { class: "lane-name" }),
-    h("div", { class: "tl-ticks" }, marks.map((t) => h("span", { class: "tick", style: { left: pct(t.left) } }, String(t.year)))));
+    h("div", { class: "tl-ticks" },
+      marks.map((t) => h("span", { class: "tick", style: { left: pct(t.left) } }, String(t.year)))));
 }
 
 /** Over the lanes: a faint line at each tick, and the day chosen across every lane. */
@@ -62,7 +64,8 @@ function overlay(marks, cursor) {
   const layer = h("div", { class: "tl-overlay", "aria-hidden": "true" },
     marks.map((t) => h("span", { class: "gridline", style: { left: pct(t.left) } })));
   if (cursor !== null) {
-    layer.append(h("div", { class: "tl-cursor", style: { left: pct(cursor) } }, h("span", { class: "tl-cursor-label" }, longDay(state.on))));
+    layer.append(h("div", { class: "tl-cursor", style: { left: pct(cursor) } },
+      h("span", { class: "tl-cursor-label" }, longDay(state.on))));
   }
   return layer;
 }
@@ -80,7 +83,8 @@ function laneElement(lane) {
   const summary = lane.described.length ? `${name}: ${lane.described.join("; ")}.` : `${name}: no lasting fact, events only.`;
   return h("li", { class: "lane", dataset: { partner: lane.code } },
     h("h3", { class: "lane-name" },
-      h("a", { href: urlOf({ entity: lane.code, on: state.on }), "data-nav": true, title: `${name}: see its own relations` }, name)),
+      h("a", { href: urlOf({ entity: lane.code, on: state.on }), "data-nav": true, title: `${name}: see its own relations` },
+        name)),
     h("div", { class: "lane-track" }, markerRows(lane), bandRow(lane.bands), thinRows(lane.thinRows)),
     h("p", { class: "visually-hidden" }, summary));
 }
@@ -89,7 +93,8 @@ function laneElement(lane) {
 function bandRow(bands) {
   return h("div", { class: "band-row" }, bands.map((band) => [
     h("span", { class: `band status-${band.status}`, style: across(band), title: band.label }),
-    band.leadIn && h("span", { class: `band uncertain status-${band.status}`, style: across(band.leadIn), title: band.leadIn.title }),
+    band.leadIn && h("span",
+      { class: `band uncertain status-${band.status}`, style: across(band.leadIn), title: band.leadIn.title }),
     band.tail && h("span", { class: "band uncertain-end", style: across(band.tail), title: band.tail.title }),
   ]));
 }
@@ -97,7 +102,8 @@ function bandRow(bands) {
 /** Thin lines: recognition, missions, agreements (and memberships, when the band shows diplomacy). */
 function thinRows(rows) {
   return h("div", { class: "thin-rows" }, rows.map((row) => h("div", { class: "thin-row" }, row.map((line) => [
-    h("span", { class: `thin facet-${line.facet}${line.suspended ? " is-suspended" : ""}`, style: across(line), title: line.label }),
+    h("span",
+      { class: `thin facet-${line.facet}${line.suspended ? " is-suspended" : ""}`, style: across(line), title: line.label }),
     line.leadIn && h("span", { class: `thin uncertain facet-${line.facet}`, style: across(line.leadIn) }),
   ]))));
 }
@@ -141,7 +147,8 @@ function renderEventList(events, self) {
 }
 
 function renderLegend() {
-  const item = (swatch, label) => h("span", { class: "legend-item" }, h("span", { class: `swatch ${swatch}`, "aria-hidden": "true" }), label);
+  const item = (swatch, label) => h("span", { class: "legend-item" },
+    h("span", { class: `swatch ${swatch}`, "aria-hidden": "true" }), label);
   const group = (title, ...items) => h("span", { class: "legend-group" }, h("span", { class: "legend-title" }, title), ...items);
   $("legend").replaceChildren(
     group("Status",

@@ -107,10 +107,14 @@ function band(interval, partner, { scale, events, byId, nameOf }) {
   const opened = byId.get(interval.event);
   const start = leadIn(scale, opened, interval);
   return {
+    facet: interval.facet,
     status,
     ...place(scale, interval),
     label: `${statusWord(status)}${who}, ${heldFrom(interval)}`,
-    leadIn: start && { ...start, title: `${statusWord(status)} from some day in ${edtf(opened.occurred)}: certain only from ${longDay(interval.from)}` },
+    leadIn: start && {
+      ...start,
+      title: `${statusWord(status)} from some day in ${edtf(opened.occurred)}: certain only from ${longDay(interval.from)}`,
+    },
     tail: interval.to ? tail(scale, events, partner, interval.to) : null,
   };
 }
@@ -150,7 +154,9 @@ function thinLabel(interval, nameOf) {
   if (interval.facet === "recognition") return `${nameOf(d.recognizer)} recognizes ${nameOf(d.recognized)}`;
   if (interval.facet === "mission") return `${cap(d.level || "mission")} of ${nameOf(d.sender)} in ${nameOf(d.host)}`;
   if (interval.facet === "agreement") return `Agreement: ${d.title || d.agreement}`;
-  if (interval.facet === "membership") return `${nameOf(d.member)} in ${nameOf(d.body)}: ${d.status}${d.role ? ` (${d.role})` : ""}`;
+  if (interval.facet === "membership") {
+    return `${nameOf(d.member)} in ${nameOf(d.body)}: ${d.status}${d.role ? ` (${d.role})` : ""}`;
+  }
   return `${interval.facet} ${interval.item}`;
 }
 
@@ -171,9 +177,10 @@ export function markers(events, partner, trackWidth, { scale, nameOf = (code) =>
   for (const crowd of crowdsOf([...events].sort(byDate).map((e) => measure(e, scale, trackWidth)))) {
     if (crowd.items.length > CROWD_MAX) {
       const x1 = Math.max(crowd.x1, crowd.x0 + CROWD_MIN_PX);
-      crowds.push({ ...crowdMarker(crowd.items.map((i) => i.event), partner, scale, nameOf), x0: crowd.x0, x1, row: rowFor(crowd.x0, x1) });
+      const crowded = crowd.items.map((i) => i.event);
+      crowds.push({ ...crowdMarker(crowded, partner, scale, nameOf), x0: crowd.x0, x1, row: rowFor(crowd.x0, x1) });
     } else {
-      for (const item of crowd.items) singles.push({ ...marker(item.event, scale), x0: item.x0, x1: item.x1, row: rowFor(item.x0, item.x1) });
+      for (const { event, x0, x1 } of crowd.items) singles.push({ ...marker(event, scale), x0, x1, row: rowFor(x0, x1) });
     }
   }
   return { rows: edges.length, crowds, singles };

@@ -1,8 +1,9 @@
 """The page for people (contract, "For people"; issue 9).
 
 In a real browser: Debian's headless Chromium, driven by Playwright, against a real
-``chancery serve --seed`` process on a temporary SQLite file. And, in-process, how the page and its
-files are served: content types, no address outside this origin, the OpenAPI entry.
+``chancery serve --seed`` process on a temporary SQLite file (``tests/e2e/browsing.py`` starts both).
+And, in-process, how the page and its files are served: content types, no address outside this
+origin, the OpenAPI entry.
 
 Without /usr/bin/chromium or the ``playwright`` package the browser tests skip locally and fail in
 CI (``CI`` set), where ``.ci/run`` installs both.
@@ -10,9 +11,7 @@ CI (``CI`` set), where ``.ci/run`` installs both.
 
 from __future__ import annotations
 
-import os
 import re
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -23,140 +22,59 @@ from fastapi.testclient import TestClient
 from api.app import create_app
 from api.routes.page import STATIC
 from api.settings import Settings
-from tests.e2e.test_serve import TOKEN, Server, serving
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-EXPECT_MS = 15_000  # the longest Playwright's expect waits for the page to settle
-READY_SECONDS = 30.0
-DESKTOP = {"width": 1366, "height": 900}
-PHONE = {"width": 390, "height": 844}
+from tests.e2e.browsing import DESKTOP, PHONE, Visit, chromium, page_server, visiting
+from tests.e2e.conftest import TOKEN, Server
 
 SUSPENSION_QUOTE = "Relations were suspended from 20 November 2013 to 7 January 2016"
 SEVERANCE_QUOTE = "Panama has severed diplomatic relationship with the Republic of China (Taiwan)"
 
 
-def in_ci() -> bool:
-    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
-
-
-def need_a_browser() -> None:
-    """Skip here, fail in CI, when the browser or its driver is missing, saying which."""
-    missing = []
-    if not CHROMIUM.is_file():
-        missing.append(f"Debian's chromium at {CHROMIUM} (apt-get install -y chromium)")
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        missing.append("the Python package playwright (pip install -e '.[test]')")
-    if missing:
-        reason = "the browser test of the page needs " + " and ".join(missing)
-        if in_ci():
-            pytest.fail(reason + "; .ci/run installs both")
-        pytest.skip(reason)
-
-
 # ---------------------------------------------------------------- fixtures
-
-
-def wait_until_ready(server: Server) -> None:
-    """Until the read model has the seed (``serving`` waits only for liveness)."""
-    deadline = time.monotonic() + READY_SECONDS
-    while time.monotonic() < deadline:
-        if server.http.get("/readyz").status_code == 200:
-            return
-        time.sleep(0.1)  # polling for readiness, not a timing assertion
-    pytest.fail(f"chancery serve was not ready in {READY_SECONDS:.0f}s:\n{server.output.read_text(errors='replace')}")
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    folder = tmp_path_factory.mktemp("page")
-    with serving(folder, folder / "page.db") as started:
-        wait_until_ready(started)
+    with page_server(tmp_path_factory.mktemp("page")) as started:
         yield started
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    need_a_browser()
-    from playwright.sync_api import expect, sync_playwright
-
-    expect.set_options(timeout=EXPECT_MS)
-    with sync_playwright() as driver:
-        launched = driver.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS, headless=True)
-        try:
-            yield launched
-        finally:
-            launched.close()
-
-
-class Visit:
-    """One browser page on the served app that records what it asked for and what went wrong."""
-
-    def __init__(self, browser: Any, server: Server, viewport: dict[str, int]):
-        self.base = str(server.http.base_url).rstrip("/")
-        self.context = browser.new_context(viewport=viewport, base_url=self.base)
-        self.page = self.context.new_page()
-        self.requested: list[str] = []
-        self.problems: list[str] = []
-        self.page.on("request", lambda request: self.requested.append(request.url))
-        self.page.on("pageerror", lambda error: self.problems.append(f"page error: {error}"))
-        self.page.on(
-            "console",
-            lambda message: self.problems.append(f"console: {message.text}") if message.type == "error" else None,
-        )
-
-    def elsewhere(self) -> list[str]:
-        return [url for url in self.requested if not url.startswith(self.base + "/")]
-
-    def row(self, code: str) -> Any:
-        return self.page.locator(f'#relations tbody tr[data-partner="{code}"]')
-
-    def status_of(self, code: str) -> Any:
-        return self.row(code).locator("td.cell-status .badge")
+    with chromium() as launched:
+        yield launched
 
 
 @pytest.fixture
 def desktop(browser: Any, server: Server) -> Iterator[Visit]:
-    visit = Visit(browser, server, DESKTOP)
-    try:
+    with visiting(browser, server, DESKTOP) as visit:
         yield visit
-    finally:
-        visit.context.close()
 
 
 @pytest.fixture
 def phone(browser: Any, server: Server) -> Iterator[Visit]:
-    visit = Visit(browser, server, PHONE)
-    try:
+    with visiting(browser, server, PHONE) as visit:
         yield visit
-    finally:
-        visit.context.close()
 
 
 # ---------------------------------------------------------------- in a real browser
 
 
-@pytest.mark.e2e
-def test_the_shared_link_shows_panama_on_the_day_moves_the_date_goes_back_and_opens_sources(
-    desktop: Visit, tmp_path: Path
-) -> None:
+def open_panama(visit: Visit) -> Any:
+    """The shared link: Panama on 1 January 2016, once the page has drawn it."""
     from playwright.sync_api import expect
 
-    page = desktop.page
+    page = visit.page
     page.goto("/?entity=PAN&on=2016-01-01")
-
     expect(page.get_by_role("heading", level=1)).to_have_text("Panama on 1 January 2016")
+    return page
+
+
+@pytest.mark.e2e
+def test_the_shared_link_shows_panama_on_the_day(desktop: Visit, tmp_path: Path) -> None:
+    from playwright.sync_api import expect
+
+    page = open_panama(desktop)
+
     expect(desktop.status_of("TWN")).to_have_text("established")
     expect(desktop.status_of("ESH")).to_have_text("suspended")
     expect(desktop.status_of("XKX")).to_have_text("established")
@@ -166,7 +84,15 @@ def test_the_shared_link_shows_panama_on_the_day_moves_the_date_goes_back_and_op
     expect(page.get_by_label("On the day")).to_have_value("2016-01-01")
     expect(page.locator(".lane")).to_have_count(11)  # every partner Panama ever had, one lane each
     page.screenshot(path=tmp_path / "panama-2016-01-01.png", full_page=True)
+    assert desktop.elsewhere() == []
+    assert desktop.problems == []
 
+
+@pytest.mark.e2e
+def test_moving_the_date_shows_that_day_and_back_goes_back_to_the_first(desktop: Visit) -> None:
+    from playwright.sync_api import expect
+
+    page = open_panama(desktop)
     page.get_by_label("On the day").fill("2017-07-01")
 
     expect(page).to_have_url(re.compile(r"[?&]on=2017-07-01(&|$)"))
@@ -182,7 +108,14 @@ def test_the_shared_link_shows_panama_on_the_day_moves_the_date_goes_back_and_op
     expect(page.get_by_label("On the day")).to_have_value("2016-01-01")
     expect(desktop.status_of("TWN")).to_have_text("established")
     expect(desktop.status_of("CHN")).to_have_text("none")
+    assert desktop.problems == []
 
+
+@pytest.mark.e2e
+def test_a_marker_opens_its_event_and_sources_by_mouse_and_by_keyboard(desktop: Visit) -> None:
+    from playwright.sync_api import expect
+
+    page = open_panama(desktop)
     page.locator('.lane[data-partner="ESH"] .marker[data-type="relations.suspended"]').click()
 
     dialog = page.get_by_role("dialog")
@@ -205,6 +138,23 @@ def test_the_shared_link_shows_panama_on_the_day_moves_the_date_goes_back_and_op
     expect(severed).to_be_focused()
     assert desktop.elsewhere() == []
     assert desktop.problems == []
+
+
+@pytest.mark.e2e
+def test_an_entitys_timelines_come_in_one_request_not_one_per_partner(desktop: Visit) -> None:
+    from playwright.sync_api import expect
+
+    page = open_panama(desktop)
+    expect(page.locator(".lane")).to_have_count(11)
+    page.get_by_label("On the day").fill("2017-07-01")
+    expect(desktop.status_of("TWN")).to_have_text("severed")  # another day: the same history, not asked again
+    page.locator('.lane[data-partner="ESH"] .lane-name a').click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sahrawi Arab Democratic Republic on 1 July 2017")
+    expect(page.locator('.lane[data-partner="PAN"]')).to_be_visible()
+
+    asked = [url.removeprefix(desktop.base) for url in desktop.requested]
+    timelines = [path for path in asked if path.startswith("/v1/") and "/timeline" in path]
+    assert timelines == ["/v1/entities/PAN/timelines", "/v1/entities/ESH/timelines"]
 
 
 @pytest.mark.e2e
@@ -330,6 +280,17 @@ def test_the_page_and_its_files_are_served_with_their_content_types(client: Test
     assert page.headers["x-content-type-options"] == "nosniff"
     assert "default-src 'self'" in page.headers["content-security-policy"]
     assert '<script type="module" src="/static/app.js"' in page.text
+
+
+def test_every_module_of_the_page_is_a_file_beside_it_served_as_javascript(client: TestClient) -> None:
+    modules = {file.name: file.read_text(encoding="utf-8") for file in STATIC.glob("*.js")}
+    imported = {name for text in modules.values() for name in re.findall(r'^import .* from "(.+)";$', text, re.M)}
+
+    assert all(re.fullmatch(r"\./[\w-]+\.js", name) for name in imported), imported  # /static serves no folders
+    assert {name.removeprefix("./") for name in imported} | {"app.js"} == set(modules)  # each one used
+    for name in sorted(modules):
+        answer = client.get(f"/static/{name}")
+        assert (answer.status_code, answer.headers["content-type"]) == (200, "text/javascript; charset=utf-8"), name
 
 
 def test_an_unchanged_file_is_not_sent_again(client: TestClient) -> None:
