@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
 import pycountry
 import pytest
 
-from api.seed import load, read_jsonl, seed_directory
+from api.seed import load, read, seed_directory
 from api.service import Service
-from events import EntityIn, EventIn
-from tests.conftest import SHARED
+from tests.conftest import SHARED, STORES, _postgres_schema_url
 
 DATA = seed_directory()
-ENTITIES = [EntityIn.model_validate(v) for _, v in read_jsonl(DATA / "entities.jsonl")]
-EVENTS = [EventIn.model_validate(v) for _, v in read_jsonl(DATA / "events.jsonl")]
+PARSED = read(DATA)
+ENTITIES = list(PARSED.entities)
+EVENTS = [event for group in PARSED.groups for event in group.events]
 DOCUMENTS = {
     "Foreign relations of Panama": "foreign-relations-of-panama.txt",
     "Panama strengthens ties with the US": "panama-strengthens-ties-with-us.txt",
@@ -55,22 +56,37 @@ def test_no_name_or_alias_belongs_to_two_entities():
             assert owners.setdefault(name, entity.code) == entity.code, name
 
 
-@pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory) -> Service:
-    path: Path = tmp_path_factory.mktemp("seed") / "seed.db"
-    service = Service(f"sqlite:///{path}")
-    loaded = load(service, DATA, "seed")
-    assert (loaded.entities_added, loaded.events_added) == (len(ENTITIES), len(EVENTS))
-    yield service
-    service.close()
+def test_each_event_is_read_with_the_line_it_comes_from():
+    assert [g.where for g in PARSED.groups][:2] == [f"{DATA / 'events.jsonl'}:1", f"{DATA / 'events.jsonl'}:2"]
+    assert all(len(g.events) == 1 for g in PARSED.groups) and PARSED.unmapped is None
+
+
+@pytest.fixture(scope="module", params=STORES)
+def store(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
+    """The seed data set loaded once a module into a store of each kind."""
+    for url in _fresh(request.param, tmp_path_factory.mktemp("seed")):
+        service = Service(url)
+        try:
+            loaded = load(service, DATA, "seed")
+            assert (loaded.entities_added, loaded.events_added) == (len(ENTITIES), len(EVENTS))
+            yield service
+        finally:
+            service.close()
+
+
+def _fresh(kind: str, folder: Path) -> Iterator[str]:
+    if kind == "sqlite":
+        yield f"sqlite:///{folder / 'seed.db'}"
+    else:
+        yield from _postgres_schema_url()
 
 
 def test_a_second_load_appends_nothing(store):
-    head = store.projector.head()
+    head = store.head()
     again = load(store, DATA, "seed")
     assert (again.entities_added, again.events_added) == (0, 0)
-    assert again.events_present == len(EVENTS)
-    assert store.projector.head() == head
+    assert (again.entities_present, again.events_present) == (len(ENTITIES), len(EVENTS))
+    assert store.head() == head
 
 
 @pytest.mark.parametrize(
@@ -80,7 +96,7 @@ def test_a_second_load_appends_nothing(store):
      "UN Security Council", "Rio Group", "United States", "India", "South Korea"],
 )
 def test_the_names_people_use_find_the_entity(store, name):
-    assert store.app.resolve(name.lower()).code
+    assert store.code(name.lower())
 
 
 def statuses(store: Service, on: date) -> dict[str, str]:

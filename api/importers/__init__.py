@@ -1,1 +1,38 @@
-"""Importers of real data sets: each turns a source into sent events that cite it, row by row."""
+"""Importers of real data sets, found by name.
+
+Each importer is a pure parser: ``parse(path) -> Parsed`` reads a source into groups of sent
+events that cite it and the entities they name, and touches no store. One loader
+(``api.importers.loader.load``) puts any ``Parsed`` into a store through the service's public
+methods. A new source is a new parser module and one entry in ``IMPORTERS``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from api.importers import state_dept_guide, us_missions
+from api.importers.common import BadSource, Group, Parsed
+
+__all__ = ["IMPORTERS", "BadSource", "Group", "Importer", "Parsed"]
+
+
+@dataclass(frozen=True)
+class Importer:
+    """A source's parser, and a line on what it reads."""
+
+    parse: Callable[[Path], Parsed]
+    about: str
+
+
+IMPORTERS: dict[str, Importer] = {
+    "us-missions": Importer(
+        us_missions.parse,
+        "the ranges CSV of the U.S. Diplomatic Mission Status Data (Kenkel), beside the COW state list",
+    ),
+    "state-dept-guide": Importer(
+        state_dept_guide.parse,
+        "the folder of TEI articles of the Office of the Historian's guide to US recognition and relations",
+    ),
+}

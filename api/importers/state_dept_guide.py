@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from api.importers.common import BadSource, Group, Progress, Report, append_groups, ensure_entity, read_csv
-from api.importers.us_missions import state_codes
-from api.service import Service
+from api.importers.common import BadSource, Group, Parsed, read_csv
+from api.importers.us_missions import US_CCODE, state_codes
 from events import DiplomaticStatus, EntityIn, EntityKind, EventIn
 
 TEI = "{http://www.tei-c.org/ns/1.0}"
@@ -165,42 +165,38 @@ def events_for(heading: Heading, us: str, other: str, status: DiplomaticStatus) 
     return made, status
 
 
-def run(service: Service, articles: Path, by: str, states: Path | None = None, codes: Path | None = None,
-        progress: Progress = None) -> Report:
+def parse(articles: Path, states: Path | None = None, codes: Path | None = None) -> Parsed:
+    """The guide's events, a group a heading; the COW state list and the COW→ISO table default to
+    their places beside the articles' folder in the shared data."""
     if not articles.is_dir() or not any(articles.glob("*.xml")):
         raise BadSource(f"{articles} is not a folder of the guide's TEI articles (*.xml)")
     data = articles.parent.parent
     states = states or data / "us_diplomatic_missions" / "cow_statelist2024.csv"
     codes = codes or data / "countrycode" / "codelist_without_cldr.csv"
     cow, iso = state_codes(states, codes), iso_patterns(codes)
-    report = Report()
-    us = ensure_entity(service, cow["2"], by, report)
-    groups: list[Group] = []
+    us = cow[US_CCODE]
+    entities, groups, unmapped = [us], [], Counter[str]()
     for path in sorted(articles.glob("*.xml")):
         country, headings, undated = read_article(path)
-        report.unmapped.update(undated)
-        other = ensure_entity(service, _known(service, entity_for(path, country, cow, iso)), by, report)
-        if other == us:
-            continue
-        status = DiplomaticStatus.NONE
-        for heading in sorted(headings, key=lambda h: h.year):
-            made, status = events_for(heading, us, other, status)
-            if made:
-                report.mapped += 1
-                groups.append(Group(tuple(made), f"{path.name}: {heading.text}, {heading.year}"))
-            else:
-                report.unmapped[heading.text] += 1
-    append_groups(service, groups, by, report, progress)
-    return report
+        unmapped.update(undated)
+        other = entity_for(path, country, cow, iso)
+        entities.append(other)
+        if other.code != us.code:
+            groups += article_groups(path, headings, us.code, other.code, unmapped)
+    return Parsed(tuple(entities), tuple(groups), unmapped)
 
 
-def _known(service: Service, spec: EntityIn) -> EntityIn:
-    """An entity registered under this code, or known by this code as a name, is the one meant."""
-    service.app.refresh_directory()
-    found = service.app.directory.find(spec.code)
-    if found is None or found.code == spec.code:
-        return spec
-    return EntityIn(code=found.code, name=found.name, kind=EntityKind(found.kind), aliases=spec.aliases)
+def article_groups(path: Path, headings: list[Heading], us: str, other: str, unmapped: Counter[str]) -> list[Group]:
+    """A group for each heading that means events, in the order of their years; the rest counted unmapped."""
+    groups = []
+    status = DiplomaticStatus.NONE
+    for heading in sorted(headings, key=lambda h: h.year):
+        made, status = events_for(heading, us, other, status)
+        if made:
+            groups.append(Group(tuple(made), f"{path.name}: {heading.text}, {heading.year}"))
+        else:
+            unmapped[heading.text] += 1
+    return groups
 
 
 def _text(element: ET.Element | None) -> str:

@@ -13,8 +13,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
-from api.importers.common import BadSource, Group, Progress, Report, append_groups, ensure_entity, read_csv
-from api.service import Service
+from api.importers.common import BadSource, Group, Parsed, read_csv
 from events import EntityIn, EntityKind, EventIn
 
 RANGES_COLUMNS = ["country_abbrev_cow", "country_code_cow", "country_name_cow", "country_name_usdos",
@@ -111,22 +110,19 @@ def _event(kind: str, us: str, host: str, name: str, span: Span, day: date) -> G
     return Group((event,), f"row {span.row}")
 
 
-def run(service: Service, ranges: Path, by: str, states: Path | None = None, codes: Path | None = None,
-        progress: Progress = None) -> Report:
+def parse(ranges: Path, states: Path | None = None, codes: Path | None = None) -> Parsed:
+    """The ranges file's events; the COW state list and the COW→ISO table default to its neighbours."""
     by_state = spans(ranges)
-    folder = ranges.parent
-    states = states or folder / "cow_statelist2024.csv"
-    codes = codes or folder.parent / "countrycode" / "codelist_without_cldr.csv"
+    states = states or ranges.parent / "cow_statelist2024.csv"
+    codes = codes or ranges.parent.parent / "countrycode" / "codelist_without_cldr.csv"
     entities = state_codes(states, codes)
-    report = Report()
-    us = ensure_entity(service, entities[US_CCODE], by, report)
-    groups: list[Group] = []
+    us = entities[US_CCODE]
+    named, groups = [us], []
     for ccode, state in by_state.items():
         if ccode == US_CCODE:
             continue
         if ccode not in entities:
             raise BadSource(f"{ranges}: COW state {ccode} is not in {states}")
-        host = ensure_entity(service, entities[ccode], by, report)
-        groups += mission_events(us, host, entities[ccode].name, state)
-    append_groups(service, groups, by, report, progress)
-    return report
+        named.append(entities[ccode])
+        groups += mission_events(us.code, entities[ccode].code, entities[ccode].name, state)
+    return Parsed(tuple(named), tuple(groups))

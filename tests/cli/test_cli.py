@@ -1,11 +1,10 @@
-"""The ``chancery`` command line as a user runs it: the real executable on a SQLite file."""
+"""The ``chancery`` command line as a user runs it: the real executable, on each store."""
 
 from __future__ import annotations
 
 import getpass
 import json
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -13,15 +12,13 @@ from typing import Any
 
 import pytest
 
-from tests.api.test_http import event
-
 CHANCERY = Path(sys.executable).parent / "chancery"
-
-
+SOURCE = [{"title": "A test source", "quote": "as the test says", "url": None}]
 
 # Relations with South Korea established in 1950, before the seeded 1962-09-30: refused.
 TOO_EARLY = ["append", "--type", "relations.established", "--subject", "PAN", "--counterpart", "KOR",
              "--occurred", "1950", "--summary", "Too early.", "--source", "A test source"]
+
 
 def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
     """Run ``chancery`` with no CHANCERY_* settings from the calling environment."""
@@ -42,20 +39,6 @@ def as_json(*args: str) -> Any:
     return json.loads(succeeds(*args, "--json"))
 
 
-@pytest.fixture
-def empty(tmp_path: Path) -> str:
-    return f"sqlite:///{tmp_path / 'empty.db'}"
-
-
-@pytest.fixture
-def store(tmp_path: Path, seeded_sqlite_file: Path) -> str:
-    """A seeded SQLite file of this test's own."""
-    target = tmp_path / "chancery.db"
-    for part in seeded_sqlite_file.parent.glob(seeded_sqlite_file.name + "*"):
-        shutil.copyfile(part, tmp_path / (target.name + part.name.removeprefix(seeded_sqlite_file.name)))
-    return f"sqlite:///{target}"
-
-
 def statuses(relations: dict[str, Any]) -> dict[str, str]:
     return {r["b"]["code"]: r["diplomatic"]["status"] for r in relations["relations"]}
 
@@ -63,6 +46,24 @@ def statuses(relations: dict[str, Any]) -> dict[str, str]:
 def write_jsonl(path: Path, events: list[dict[str, Any]]) -> Path:
     path.write_text("".join(json.dumps(e) + "\n" for e in events), encoding="utf-8")
     return path
+
+
+def event(kind: str, subject: str, counterpart: str, occurred: str) -> dict[str, Any]:
+    """An event in the sent form, citing a test source."""
+    return {
+        "type": kind,
+        "subject": subject,
+        "counterpart": counterpart,
+        "occurred": occurred,
+        "summary": f"{subject} and {counterpart}: {kind} ({occurred}).",
+        "attributes": {},
+        "sources": SOURCE,
+    }
+
+
+def append_from_options(store: str, *options: str) -> Any:
+    """``append --json`` of one event from the options given, citing a test source."""
+    return as_json("append", *options, "--source", "A test source", "--database-url", store)
 
 
 def test_seeding_twice_appends_nothing_the_second_time(empty: str) -> None:
@@ -77,9 +78,9 @@ def test_seeding_twice_appends_nothing_the_second_time(empty: str) -> None:
 
 
 def test_state_of_panama_on_2016_01_01_shows_taiwan_established_china_none_and_the_sadr_suspended(
-    store: str,
+    seeded_url: str,
 ) -> None:
-    relations = as_json("state", "PAN", "--on", "2016-01-01", "--database-url", store)
+    relations = as_json("state", "PAN", "--on", "2016-01-01", "--database-url", seeded_url)
 
     found = statuses(relations)
     assert relations["entity"]["code"] == "PAN"
@@ -88,9 +89,9 @@ def test_state_of_panama_on_2016_01_01_shows_taiwan_established_china_none_and_t
     assert found["ESH"] == "suspended"
 
 
-def test_state_of_a_pair_on_2017_06_13_shows_taiwan_severed(store: str) -> None:
-    pair = as_json("state", "PAN", "TWN", "--on", "2017-06-13", "--database-url", store)
-    china = as_json("state", "Panama", "China", "--on", "2017-06-13", "--database-url", store)
+def test_state_of_a_pair_on_2017_06_13_shows_taiwan_severed(seeded_url: str) -> None:
+    pair = as_json("state", "PAN", "TWN", "--on", "2017-06-13", "--database-url", seeded_url)
+    china = as_json("state", "Panama", "China", "--on", "2017-06-13", "--database-url", seeded_url)
 
     assert (pair["a"]["code"], pair["b"]["code"]) == ("PAN", "TWN")
     assert pair["diplomatic"]["status"] == "severed"
@@ -99,8 +100,8 @@ def test_state_of_a_pair_on_2017_06_13_shows_taiwan_severed(store: str) -> None:
     assert {e["id"] for e in china["events"]} >= {china["diplomatic"]["event"]}
 
 
-def test_timeline_lists_events_in_valid_time_order_and_the_intervals(store: str) -> None:
-    timeline = as_json("timeline", "PAN", "TWN", "--database-url", store)
+def test_timeline_lists_events_in_valid_time_order_and_the_intervals(seeded_url: str) -> None:
+    timeline = as_json("timeline", "PAN", "TWN", "--database-url", seeded_url)
 
     starts = [e["window"]["first"] for e in timeline["events"]]
     assert starts == sorted(starts) and len(starts) == 5
@@ -110,8 +111,8 @@ def test_timeline_lists_events_in_valid_time_order_and_the_intervals(store: str)
     assert diplomatic == [("established", "1912-12-31", "2017-06-12"), ("severed", "2017-06-12", None)]
 
 
-def test_changes_from_2013_to_2018_show_the_switch_to_china(store: str) -> None:
-    changes = as_json("changes", "--from", "2013", "--to", "2018", "--database-url", store)
+def test_changes_from_2013_to_2018_show_the_switch_to_china(seeded_url: str) -> None:
+    changes = as_json("changes", "--from", "2013", "--to", "2018", "--database-url", seeded_url)
 
     changed = {}
     for r in changes["relations"]:
@@ -135,15 +136,15 @@ def test_changes_from_2013_to_2018_show_the_switch_to_china(store: str) -> None:
         (["log", "--entity", "TWN"], ["relations.severed", "2017-06-12"]),
     ],
 )
-def test_commands_without_json_print_readable_tables(store: str, args: list[str], shows: list[str]) -> None:
-    printed = succeeds(*args, "--database-url", store)
+def test_commands_without_json_print_readable_tables(seeded_url: str, args: list[str], shows: list[str]) -> None:
+    printed = succeeds(*args, "--database-url", seeded_url)
 
     for words in shows:
         assert words in printed
 
 
-def test_log_lists_every_event_in_position_order_with_its_sources(store: str) -> None:
-    logged = as_json("log", "--database-url", store)
+def test_log_lists_every_event_in_position_order_with_its_sources(seeded_url: str) -> None:
+    logged = as_json("log", "--database-url", seeded_url)
 
     positions = [e["position"] for e in logged]
     assert len(logged) == 39
@@ -152,43 +153,10 @@ def test_log_lists_every_event_in_position_order_with_its_sources(store: str) ->
 
 
 def test_append_from_options_is_recorded_by_the_operator_and_changes_the_state(store: str) -> None:
-    stored = as_json(
-        "append",
-        "--type",
-        "relations.suspended",
-        "--subject",
-        "Panama",
-        "--counterpart",
-        "South Korea",
-        "--occurred",
-        "2020-03-01",
-        "--summary",
-        "Relations are suspended.",
-        "--source",
-        "A test source",
-        "--quote",
-        "suspended",
-        "--database-url",
+    stored = append_from_options(
         store,
-    )
-    mission = as_json(
-        "append",
-        "--type",
-        "mission.opened",
-        "--subject",
-        "KOR",
-        "--counterpart",
-        "PAN",
-        "--occurred",
-        "2020-05",
-        "--summary",
-        "An embassy opens.",
-        "--source",
-        "A test source",
-        "-a",
-        "level=embassy",
-        "--database-url",
-        store,
+        *("--type", "relations.suspended", "--subject", "Panama", "--counterpart", "South Korea"),
+        *("--occurred", "2020-03-01", "--summary", "Relations are suspended.", "--quote", "suspended"),
     )
 
     assert [(e["type"], e["subject"], e["counterpart"]) for e in stored] == [
@@ -199,10 +167,21 @@ def test_append_from_options_is_recorded_by_the_operator_and_changes_the_state(s
     after = as_json("state", "PAN", "KOR", "--on", "2020-06-01", "--database-url", store)
     assert after["diplomatic"]["status"] == "suspended"
     assert after["diplomatic"]["event"] == stored[0]["id"]
+    assert len(as_json("log", "--database-url", store)) == 40
+
+
+def test_append_from_options_takes_attributes_as_key_value_pairs(store: str) -> None:
+    mission = append_from_options(
+        store,
+        *("--type", "mission.opened", "--subject", "KOR", "--counterpart", "PAN", "--occurred", "2020-05"),
+        *("--summary", "An embassy opens.", "-a", "level=embassy"),
+    )
+
+    after = as_json("state", "PAN", "KOR", "--on", "2020-06-01", "--database-url", store)
     assert [(m["sender"], m["level"], m["event"]) for m in after["missions"]] == [
         ("KOR", "embassy", mission[0]["id"])
     ]
-    assert len(as_json("log", "--database-url", store)) == 41
+    assert len(as_json("log", "--database-url", store)) == 40
 
 
 def test_append_file_records_a_json_lines_batch(store: str, tmp_path: Path) -> None:
@@ -317,8 +296,8 @@ def test_a_batch_file_with_one_bad_line_records_nothing(store: str, tmp_path: Pa
         (["log", "--entity", "Atlantis"], "Atlantis"),
     ],
 )
-def test_bad_input_exits_2_with_one_line_and_no_traceback(store: str, args: list[str], says: str) -> None:
-    done = run(*args, "--database-url", store)
+def test_bad_input_exits_2_with_one_line_and_no_traceback(seeded_url: str, args: list[str], says: str) -> None:
+    done = run(*args, "--database-url", seeded_url)
 
     assert done.returncode == 2, done.stderr
     assert "Traceback" not in done.stderr
@@ -361,3 +340,16 @@ def test_a_batch_file_with_a_nul_character_is_refused_before_it_reaches_the_log(
     assert done.returncode == 2
     assert "summary" in done.stderr and "NUL" in done.stderr
     assert as_json("log", "--database-url", store) == before
+
+
+def test_verify_replay_and_export_account_for_every_entry_of_the_log(store: str, tmp_path: Path) -> None:
+    verified = succeeds("verify", "--database-url", store).splitlines()
+    replayed = succeeds("replay", "--database-url", store)
+    exported = run("export", "--output", str(tmp_path / "log.jsonl"), "--database-url", store)
+
+    assert verified[0].startswith("63 entries; head 63 ")
+    assert verified[-1] == "verified: the chain and the read model agree with the log"
+    assert replayed == "read model rebuilt from the log up to position 63\n"
+    assert exported.returncode == 0 and exported.stderr.split() == ["exported", "63", "entries", "to", f"{tmp_path / 'log.jsonl'}"]
+    assert len((tmp_path / "log.jsonl").read_text(encoding="utf-8").splitlines()) == 63
+    assert as_json("verify", "--database-url", store)["ok"] is True

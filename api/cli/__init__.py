@@ -1,0 +1,69 @@
+"""The ``chancery`` command line: the same application, on the store directly.
+
+Commands live in modules by what they do (``reads``, ``writes``, ``auditing``, ``serve``); what they
+print is in ``render``, the parsing of their options in ``inputs``. This module only gathers them
+into one typer app and runs it, turning every refusal into one line on stderr and exit status 2.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import NoReturn
+
+import typer
+from typer._click import exceptions as click_errors  # typer carries its own copy of click
+
+from api.audit import StoreNotEmpty
+from api.cli import auditing, reads, writes
+from api.cli.inputs import UsageProblem
+from api.cli.render import err
+from api.cli.serve import serve
+from api.importers import BadSource
+from api.seed import BadSeedFile
+from api.service import NotCaughtUp
+from api.settings import BadTokens
+from domain import ChanceryError
+from events import InvalidDate
+from projections.audit import BadArchive
+from projections.process import tune_collector
+from projections.stores import BadDatabaseUrl
+
+app = typer.Typer(
+    name="chancery",
+    help="Diplomatic relations on any date, from an append-only, sourced log.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+for command in (serve, writes.seed, writes.append, reads.state, reads.timeline, reads.changes, reads.log,
+                auditing.verify, auditing.replay, auditing.export):
+    app.command()(command)
+app.command(name="import")(writes.import_)
+
+REFUSALS = (UsageProblem, ChanceryError, InvalidDate, BadSeedFile, BadDatabaseUrl, BadTokens, NotCaughtUp,
+            BadArchive, StoreNotEmpty, BadSource)
+"""What a command may raise for a reason the user can mend: said in one line, never as a traceback."""
+
+
+def main() -> None:
+    """Run the CLI; every refusal is one line on stderr and exit status 2."""
+    tune_collector()
+    if len(sys.argv) == 1:
+        sys.argv.append("--help")
+    try:
+        result = app(standalone_mode=False)
+    except click_errors.NoArgsIsHelpError:
+        sys.exit(0)
+    except click_errors.ClickException as error:
+        _die(error.format_message())
+    except typer.Abort:
+        _die("aborted")
+    except REFUSALS as error:
+        _die(getattr(error, "detail", None) or str(error))
+    sys.exit(result if isinstance(result, int) else 0)
+
+
+def _die(message: str) -> NoReturn:
+    err.print(f"chancery: error: {message}", highlight=False, markup=False, soft_wrap=True)
+    sys.exit(2)

@@ -1,0 +1,121 @@
+"""What a command is given: its shared options, and the parsing that turns a bad one into a refusal."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Annotated, Any, NoReturn
+
+import typer
+from pydantic import ValidationError
+
+from api.service import Service
+from events import EventIn, InvalidDate, change_edge, parse_day
+
+DatabaseUrl = Annotated[
+    str | None,
+    typer.Option("--database-url", help="sqlite:///path or postgresql://… (default: $CHANCERY_DATABASE_URL)"),
+]
+AsJson = Annotated[bool, typer.Option("--json", help="machine-readable output")]
+KnownAt = Annotated[str | None, typer.Option("--known-at", help="answer as known at this RFC 3339 time")]
+AtPosition = Annotated[int | None, typer.Option("--at-position", min=0, help="answer from the log up to here")]
+
+
+class UsageProblem(Exception):
+    """A command given what it cannot use: one line on stderr, exit status 2."""
+
+
+def fail(message: str) -> NoReturn:
+    raise UsageProblem(message)
+
+
+def position_for(service: Service, known_at: str | None, at_position: int | None) -> int:
+    """The log position a read answers from, given --known-at or --at-position (or neither)."""
+    if known_at is not None and at_position is not None:
+        fail("give --known-at or --at-position, not both")
+    return service.as_of(moment(known_at) if known_at is not None else None, at_position)
+
+
+def moment(known_at: str) -> datetime:
+    try:
+        parsed = datetime.fromisoformat(known_at)
+    except ValueError:
+        fail(f"--known-at {known_at!r} is not an RFC 3339 time")
+    if parsed.tzinfo is None:
+        fail("--known-at needs a time zone offset, as in 2017-06-13T00:00:00Z")
+    try:
+        parsed.astimezone(UTC)
+    except OverflowError:
+        fail(f"--known-at {known_at!r} is out of range once taken to UTC")
+    return parsed
+
+
+def day(text: str) -> date:
+    try:
+        return parse_day(text)
+    except InvalidDate as error:
+        fail(str(error))
+
+
+def edge(text: str, name: str, end: bool) -> date:
+    try:
+        return change_edge(text, end)
+    except InvalidDate as error:
+        fail(f"{name}: {error}")
+
+
+def pair(text: str) -> tuple[str, str]:
+    key, sep, value = text.partition("=")
+    if not sep or not key:
+        fail(f"--attribute {text!r} is not of the form key=value")
+    return key, value
+
+
+def validated(value: Any, where: str) -> EventIn:
+    try:
+        return EventIn.model_validate(value)
+    except ValidationError as error:
+        first = error.errors()[0]
+        path = ".".join(str(p) for p in first["loc"])
+        fail(f"{where}: {path}: {first['msg'].removeprefix('Value error, ')}")
+
+
+def event_from_options(given: dict[str, Any], quote: str | None, url: str | None, attribute: list[str]) -> EventIn:
+    """The one event --type, --subject, --counterpart, --occurred, --summary and --source describe."""
+    missing = [f"--{k}" for k, v in given.items() if v is None]
+    if missing:
+        fail(f"missing {', '.join(missing)} (or give --file)")
+    source = given.pop("source")
+    return validated(
+        {**given, "attributes": dict(pair(a) for a in attribute), "sources": [{"title": source, "quote": quote, "url": url}]},
+        "options",
+    )
+
+
+def lines(file: Path) -> list[str]:
+    try:
+        text = sys.stdin.read() if str(file) == "-" else file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        fail(f"cannot read {file}: {getattr(error, 'strerror', None) or error}")
+    return text.splitlines()
+
+
+def read_events(file: Path) -> list[EventIn]:
+    try:
+        text = sys.stdin.read() if str(file) == "-" else file.read_text(encoding="utf-8")
+    except OSError as error:
+        fail(f"cannot read {file}: {error.strerror}")
+    specs = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            value = json.loads(line)
+        except json.JSONDecodeError as error:
+            fail(f"{file}:{number}: not JSON ({error.msg})")
+        specs.append(validated(value, f"{file}:{number}"))
+    if not specs:
+        fail(f"{file} holds no events")
+    return specs
