@@ -71,7 +71,7 @@ def switch_to(db: Database, built: Renamed) -> None:
     Readers see the old tables until the switch commits, then the new ones. The indexes take the
     live names here, so a table built without its read indexes gets them here, once.
     """
-    with db.write() as cursor:
+    with db.exclusively([f"rm_{name}" for name in TABLE_NAMES]) as cursor:
         for name in TABLE_NAMES:
             cursor.execute(f"DROP TABLE IF EXISTS rm_{name}")
             cursor.execute(f"ALTER TABLE {built.prefix}{name} RENAME TO rm_{name}")

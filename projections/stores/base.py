@@ -42,6 +42,9 @@ class Database(Protocol):
         """A cursor for a read of one statement, which sees one consistent snapshot by itself:
         where the store needs no transaction around it for that, it has none."""
 
+    def exclusively(self, tables: Sequence[str]) -> Any:
+        """A write transaction that holds ``tables`` alone, readers kept out until it ends."""
+
     def lock_tracking(self, cursor: Cursor) -> None:
         """Make this transaction the only projector across processes until it ends."""
 
@@ -127,6 +130,9 @@ class Renamed:
 
     def exclusive(self) -> Any:
         return self.db.exclusive()
+
+    def exclusively(self, tables: Sequence[str]) -> Any:
+        return self._renaming(self.db.exclusively([table.replace("rm_", self.prefix) for table in tables]))
 
     def lock_tracking(self, cursor: Cursor) -> None:
         self.db.lock_tracking(cursor)

@@ -4,6 +4,7 @@ process take turns on an advisory lock; the projector's turn is the tracking row
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -19,6 +20,8 @@ from projections.stores.base import Cursor, Database, Params, Row
 from projections.stores.url import StoreUrl
 
 LOCK_WAIT_MS = 5000  # how long a projector waits for another process's batch before giving up
+GIVE_WAY_MS = 50  # how long a switch of tables waits for readers before it gives way and tries again
+EXCLUSIVE_PATIENCE_SECONDS = 60.0
 
 
 class PostgresStore:
@@ -161,6 +164,28 @@ class PostgresDatabase:
 
     def read(self) -> Any:
         return self._transaction(IsolationLevel.REPEATABLE_READ, True)
+
+    @contextmanager
+    def exclusively(self, tables: Sequence[str]) -> Iterator[_PgCursor]:
+        """A write transaction that holds ``tables`` alone. A reader holding one of them and about
+        to read another would wait on this transaction while it waits on the reader, and the
+        server would end one of the two as a deadlock; so this one waits for its locks only
+        briefly, gives way, and tries again: readers are never the ones ended."""
+        deadline = time.monotonic() + EXCLUSIVE_PATIENCE_SECONDS
+        while True:
+            held = False
+            try:
+                with self.write() as cursor:
+                    cursor.execute(f"SET LOCAL lock_timeout = '{GIVE_WAY_MS}ms'")
+                    cursor.execute(f"LOCK TABLE {', '.join(tables)} IN ACCESS EXCLUSIVE MODE")
+                    cursor.execute(f"SET LOCAL lock_timeout = '{LOCK_WAIT_MS}ms'")
+                    held = True
+                    yield cursor
+                return
+            except psycopg.errors.LockNotAvailable:
+                if held or time.monotonic() > deadline:
+                    raise
+                time.sleep(GIVE_WAY_MS / 1000)
 
     def lock_tracking(self, cursor: Cursor) -> None:
         cursor.execute(f"SET LOCAL lock_timeout = '{LOCK_WAIT_MS}ms'")

@@ -118,6 +118,10 @@ class SQLiteDatabase:
         """A statement outside a transaction reads from one snapshot, begun and ended with it."""
         return closing(self._reader().cursor())
 
+    def exclusively(self, tables: Sequence[str]) -> Any:
+        """Readers of the file's write-ahead log see the tables as they were until this commits."""
+        return self.write()
+
     def lock_tracking(self, cursor: Cursor) -> None:
         """``BEGIN IMMEDIATE`` took the file's write lock already."""
 

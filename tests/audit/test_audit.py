@@ -223,17 +223,6 @@ def test_the_cli_refuses_a_restore_into_a_store_that_is_not_empty(store: str, tm
     assert result.stderr.strip().count("\n") == 0 and "not empty" in result.stderr
 
 
-# A known fault, kept in sight: on PostgreSQL the replay's swap of the rebuilt tables and a reader's
-# statement lock the read model's tables in opposite orders, and PostgreSQL ends the reader with
-# "deadlock detected". When the swap takes its locks in the readers' order, this passes and the mark goes.
-DEADLOCKS_ON_POSTGRES = pytest.mark.xfail(
-    strict=True, reason="PostgreSQL: a replay's table swap deadlocks with a concurrent reader"
-)
-
-
-@pytest.mark.parametrize(
-    "database_url", ["sqlite", pytest.param("postgres", marks=[pytest.mark.postgres, DEADLOCKS_ON_POSTGRES])], indirect=True
-)
 def test_a_replay_rebuilds_the_read_model_while_a_reader_keeps_reading(store: str) -> None:
     service = Service(store)
     reader = Service(store)
