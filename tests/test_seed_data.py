@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date
-from pathlib import Path
 
 import pycountry
 import pytest
 
 from api.seed import load, read, seed_directory
 from api.service import Service
-from tests.conftest import SHARED, STORES, _postgres_schema_url
+from tests.conftest import SHARED, STORES, new_store
 
 DATA = seed_directory()
 PARSED = read(DATA)
@@ -64,7 +63,7 @@ def test_each_event_is_read_with_the_line_it_comes_from():
 @pytest.fixture(scope="module", params=STORES)
 def store(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
     """The seed data set loaded once a module into a store of each kind."""
-    for url in _fresh(request.param, tmp_path_factory.mktemp("seed")):
+    with new_store(request.param, tmp_path_factory.mktemp("seed")) as url:
         service = Service(url)
         try:
             loaded = load(service, DATA, "seed")
@@ -73,12 +72,6 @@ def store(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
         finally:
             service.close()
 
-
-def _fresh(kind: str, folder: Path) -> Iterator[str]:
-    if kind == "sqlite":
-        yield f"sqlite:///{folder / 'seed.db'}"
-    else:
-        yield from _postgres_schema_url()
 
 
 def test_a_second_load_appends_nothing(store):

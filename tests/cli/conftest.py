@@ -7,17 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from api.seed import load, seed_directory
-from api.service import Service
-from tests.conftest import STORES, _postgres_schema_url
-
-
-def seed(url: str) -> None:
-    service = Service(url)
-    try:
-        load(service, seed_directory(), "seed")
-    finally:
-        service.close()
+from tests.conftest import STORES, new_store, seed_store
 
 
 @pytest.fixture
@@ -26,22 +16,16 @@ def empty(database_url: str) -> str:
 
 
 @pytest.fixture
-def store(database_url: str) -> str:
+def store(seeded_database_url: str) -> str:
     """A seeded store of this test's own, for a test that writes (or tries to)."""
-    seed(database_url)
-    return database_url
+    return seeded_database_url
 
 
 @pytest.fixture(scope="module", params=STORES)
-def seeded_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def seeded_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, seeded_sqlite_file: Path
+) -> Iterator[str]:
     """A seeded store built once a module, for tests that only read it."""
-    for url in _fresh(request.param, tmp_path_factory.mktemp("seeded")):
-        seed(url)
+    with new_store(request.param, tmp_path_factory.mktemp("seeded")) as url:
+        seed_store(url, seeded_sqlite_file)
         yield url
-
-
-def _fresh(kind: str, folder: Path) -> Iterator[str]:
-    if kind == "sqlite":
-        yield f"sqlite:///{folder / 'chancery.db'}"
-    else:
-        yield from _postgres_schema_url()

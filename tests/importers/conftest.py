@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 
@@ -13,7 +12,7 @@ from api.importers.loader import Report, load
 from api.seed import load as load_seed
 from api.seed import seed_directory
 from api.service import Service
-from tests.conftest import SHARED, STORES, _postgres_schema_url
+from tests.conftest import SHARED, STORES, new_store
 
 DATA = SHARED / "data"
 RANGES = DATA / "us_diplomatic_missions" / "mission_status_range_cow_v0.1.csv"
@@ -33,7 +32,7 @@ class Imported:
 @pytest.fixture(scope="module", params=STORES)
 def imported(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Imported]:
     """Both real data sets in a store of each kind, imported once a module (seconds on either store)."""
-    for url in _fresh(request.param, tmp_path_factory.mktemp("real")):
+    with new_store(request.param, tmp_path_factory.mktemp("real")) as url:
         service = Service(url)
         try:
             load_seed(service, seed_directory(), "seed")
@@ -43,9 +42,3 @@ def imported(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFa
         finally:
             service.close()
 
-
-def _fresh(kind: str, folder: Path) -> Iterator[str]:
-    if kind == "sqlite":
-        yield f"sqlite:///{folder / 'chancery.db'}"
-    else:
-        yield from _postgres_schema_url()

@@ -31,12 +31,6 @@ def chancery(*args: str) -> list[str]:
 
 
 @pytest.fixture
-def seeded(database_url: str) -> str:
-    chancery("seed", "--database-url", database_url)
-    return database_url
-
-
-@pytest.fixture
 def some_articles(tmp_path: Path) -> Path:
     """A few of the guide's articles, laid out as the shared data are (the tables they need beside them)."""
     articles = tmp_path / "rdcr" / "articles"
@@ -48,17 +42,17 @@ def some_articles(tmp_path: Path) -> Path:
     return articles
 
 
-def test_the_missions_table_reports_what_it_appended_and_registered_then_nothing_new(seeded: str):
-    first = chancery("import", "us-missions", str(RANGES), "--database-url", seeded)
-    second = chancery("import", "us-missions", str(RANGES), "--database-url", seeded)
+def test_the_missions_table_reports_what_it_appended_and_registered_then_nothing_new(seeded_database_url: str):
+    first = chancery("import", "us-missions", str(RANGES), "--database-url", seeded_database_url)
+    second = chancery("import", "us-missions", str(RANGES), "--database-url", seeded_database_url)
 
     assert first == ["appended 752, already present 0, refused 0; entities registered 211, given new names 6"]
     assert second == ["appended 0, already present 752, refused 0; entities registered 0, given new names 0"]
 
 
-def test_the_guide_reports_each_refusal_the_headings_not_mapped_and_the_totals(seeded: str, some_articles: Path):
-    printed = chancery("import", "state-dept-guide", str(some_articles), "--database-url", seeded)
-    again = chancery("import", "state-dept-guide", str(some_articles), "--database-url", seeded)
+def test_the_guide_reports_each_refusal_the_headings_not_mapped_and_the_totals(seeded_database_url: str, some_articles: Path):
+    printed = chancery("import", "state-dept-guide", str(some_articles), "--database-url", seeded_database_url)
+    again = chancery("import", "state-dept-guide", str(some_articles), "--database-url", seeded_database_url)
 
     refused = [line for line in printed if line.startswith("refused ")]
     assert len(refused) == 5 and refused[0].startswith("refused austria.xml: Re-establishment of Diplomatic Relations")
