@@ -182,17 +182,23 @@ class RawStore:
     def rows(self, sql: str, *params: Any) -> list[tuple[Any, ...]]:
         """Run one statement in a transaction of its own; the rows it gives, if any."""
         if self.kind == "sqlite":
-            connection = sqlite3.connect(self.path)
-            try:
-                with connection:
-                    return connection.execute(sql, params).fetchall()
-            finally:
-                connection.close()
+            return self._sqlite_rows(sql, params)
+        return self._postgres_rows(sql.replace("?", "%s"), params)
+
+    def _sqlite_rows(self, sql: str, params: tuple[Any, ...]) -> list[tuple[Any, ...]]:
+        connection = sqlite3.connect(self.path)
+        try:
+            with connection:
+                return connection.execute(sql, params).fetchall()
+        finally:
+            connection.close()
+
+    def _postgres_rows(self, sql: str, params: tuple[Any, ...]) -> list[tuple[Any, ...]]:
         import psycopg
 
         with psycopg.connect(self.dsn) as connection:
             connection.execute(f"SET search_path TO {self.schema}")
-            cursor = connection.execute(sql.replace("?", "%s"), params)  # type: ignore[arg-type]
+            cursor = connection.execute(sql, params)
             return cursor.fetchall() if cursor.description else []
 
     def log_rows(self) -> list[tuple[int, str, bytes]]:

@@ -39,8 +39,8 @@ def test_writers_in_turn_each_acknowledge_the_positions_the_log_gives(seeded_dat
             note = EventIn.model_validate(event("note.recorded", "PAN", "KOR", str(year)))
             stored, _, ack = writer.append(note, f"writer{turn}")
             acknowledged.append((stored.id, stored.position, ack.position))
-        for event_id, position, ack in acknowledged:
-            assert position == ack
+        for event_id, position, acked in acknowledged:
+            assert position == acked
             assert first.event(UUID(event_id)).position == position
         assert sorted(p for _, p, _ in acknowledged) == list(range(acknowledged[0][1], acknowledged[0][1] + 10))
     finally:

@@ -13,8 +13,6 @@ from tests.e2e.conftest import TOKEN, WRITER, Server, log_head, note, relations_
 
 pytestmark = pytest.mark.e2e
 
-__all__ = ["TOKEN", "Server", "serving"]  # tests/e2e/test_page.py imports them from here
-
 
 def test_a_served_chancery_answers_the_must_show_questions_and_takes_a_write(server: Server) -> None:
     http = server.http
