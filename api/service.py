@@ -10,7 +10,7 @@ from functools import partial
 from typing import Any, TypeVar
 from uuid import UUID
 
-from domain import Chancery, FactRecorded, InvalidRelation, Keyed, UnknownEntity, Written
+from domain import Chancery, FactRecorded, InvalidRelation, Keyed, Written
 from events import EntityIn, EventIn
 from projections import (
     NOW,
@@ -259,10 +259,8 @@ class Service:
 
     def find(self, name: str) -> EntityOut | None:
         """The entity a code, name or alias names (registrations by any process included), or None."""
-        try:
-            return self.entity(name)
-        except UnknownEntity:
-            return None
+        known = self.app.find(name)
+        return self.entity(known.code) if known is not None else None
 
     def entity(self, name: str) -> EntityOut:
         """The entity a code, name or alias names, as the read model shows it."""

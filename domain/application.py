@@ -49,12 +49,17 @@ class Chancery(Application[UUID]):
         Names are only ever added, so a name found is still right; only a miss reads the log
         for registrations made since (by any process).
         """
+        entity = self.find(name)
+        if entity is None:
+            raise UnknownEntity(name, self.directory.close_to(name))
+        return entity
+
+    def find(self, name: str) -> Entity | None:
+        """The entity a code, name or alias names, or None (without looking for close names)."""
         entity = self.directory.find(name)
         if entity is None:
             self.refresh_directory()
             entity = self.directory.find(name)
-        if entity is None:
-            raise UnknownEntity(name, self.directory.close_to(name))
         return entity
 
     def register_entity(self, spec: EntityIn, by: str, *, request: Keyed | None = None) -> Written:
