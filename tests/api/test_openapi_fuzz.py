@@ -1,6 +1,6 @@
 """Schemathesis against the app's own OpenAPI: no server error, no response outside the schema.
 
-The run goes through the ASGI app in-process, over a copy of the seeded SQLite store, with a
+The run goes through the ASGI app in-process, over a seeded store of each kind, with a
 writer's bearer token on every request so the writes (append, batch, retraction, correction,
 registration) are exercised as well as the reads.
 """
@@ -20,7 +20,7 @@ from schemathesis.python import asgi
 from api.app import create_app
 from api.settings import Settings
 from tests.api.conftest import TOKEN, WRITER
-from tests.conftest import seed_store
+from tests.conftest import STORES, new_store, seed_store
 
 # The live tail never ends: after replaying the log it waits for new entries for as long as the
 # client stays. A fuzz case there would only end at the transport's read timeout, so it is left out;
@@ -45,18 +45,20 @@ schema = schemathesis.openapi.from_dict(
 ).exclude(path=STREAM, method="GET")
 
 
-@pytest.fixture(scope="module")
-def fuzzed_app(tmp_path_factory: pytest.TempPathFactory, seeded_sqlite_file: Path) -> Iterator[FastAPI]:
-    """The app over a copy of the seeded SQLite store, with one writer."""
-    url = f"sqlite:///{tmp_path_factory.mktemp('fuzz') / 'chancery.db'}"
-    seed_store(url, seeded_sqlite_file)
-    app = create_app(Settings(database_url=url, tokens=f"alice:{TOKEN}", tokens_file=None))
-    try:
-        yield app
-    finally:
-        # Schemathesis starts an app's lifespan on its first request and keeps it until the
-        # process ends; end it here so the store is closed while its folder still exists.
-        asgi.shutdown_lifespans()
+@pytest.fixture(scope="module", params=STORES)
+def fuzzed_app(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, seeded_sqlite_file: Path
+) -> Iterator[FastAPI]:
+    """The app over a seeded store of each kind, with one writer."""
+    with new_store(request.param, tmp_path_factory.mktemp("fuzz")) as url:
+        seed_store(url, seeded_sqlite_file)
+        app = create_app(Settings(database_url=url, tokens=f"alice:{TOKEN}", tokens_file=None))
+        try:
+            yield app
+        finally:
+            # Schemathesis starts an app's lifespan on its first request and keeps it until the
+            # process ends; end it here so the store is closed while it still exists.
+            asgi.shutdown_lifespans()
 
 
 @settings(
