@@ -20,12 +20,12 @@ from fastapi.testclient import TestClient
 from api.app import create_app
 from api.settings import Settings
 from tests.conftest import STORES, new_store, seed_store
+from tests.domain.builders import event
 
 TOKEN = "secret-token"
 WRITER = {"Authorization": f"Bearer {TOKEN}"}
 PROBLEM = "application/problem+json"
 SEED_EVENTS = 39  # relation events in data/events.jsonl
-SOURCE = [{"title": "A test source", "quote": "as the test says", "url": None}]
 KEY = "retry-4f1c2a"
 
 
@@ -123,18 +123,6 @@ def log_head(client: TestClient) -> int:
 
 
 # Writes
-
-
-def event(kind: str, subject: str, counterpart: str, occurred: str, **attributes: str) -> dict[str, Any]:
-    return {
-        "type": kind,
-        "subject": subject,
-        "counterpart": counterpart,
-        "occurred": occurred,
-        "summary": f"{subject} and {counterpart}: {kind} ({occurred}).",
-        "attributes": attributes,
-        "sources": SOURCE,
-    }
 
 
 def korea_note(occurred: str = "2020") -> dict[str, Any]:

@@ -12,8 +12,9 @@ from typing import Any
 
 import pytest
 
+from tests.domain.builders import event
+
 CHANCERY = Path(sys.executable).parent / "chancery"
-SOURCE = [{"title": "A test source", "quote": "as the test says", "url": None}]
 
 # Relations with South Korea established in 1950, before the seeded 1962-09-30: refused.
 TOO_EARLY = ["append", "--type", "relations.established", "--subject", "PAN", "--counterpart", "KOR",
@@ -46,19 +47,6 @@ def statuses(relations: dict[str, Any]) -> dict[str, str]:
 def write_jsonl(path: Path, events: list[dict[str, Any]]) -> Path:
     path.write_text("".join(json.dumps(e) + "\n" for e in events), encoding="utf-8")
     return path
-
-
-def event(kind: str, subject: str, counterpart: str, occurred: str) -> dict[str, Any]:
-    """An event in the sent form, citing a test source."""
-    return {
-        "type": kind,
-        "subject": subject,
-        "counterpart": counterpart,
-        "occurred": occurred,
-        "summary": f"{subject} and {counterpart}: {kind} ({occurred}).",
-        "attributes": {},
-        "sources": SOURCE,
-    }
 
 
 def append_from_options(store: str, *options: str) -> Any:

@@ -41,3 +41,19 @@ def application(url: str) -> Chancery:
     """The write side over the store ``url`` names, reading relations as a service does."""
     store = open_store(url)
     return Chancery(env=store.settings(), stored_entries=store.stored_entries)
+
+
+SOURCE = [{"title": "A test source", "quote": "as the test says", "url": None}]
+
+
+def event(kind: str, subject: str, counterpart: str, occurred: str, **attributes: str) -> dict[str, Any]:
+    """An event in the sent form as JSON values, citing a test source."""
+    return {
+        "type": kind,
+        "subject": subject,
+        "counterpart": counterpart,
+        "occurred": occurred,
+        "summary": f"{subject} and {counterpart}: {kind} ({occurred}).",
+        "attributes": attributes,
+        "sources": SOURCE,
+    }
