@@ -8,9 +8,10 @@ methods. A new source is a new parser module and one entry in ``IMPORTERS``.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from types import MappingProxyType
 
 from api.importers import state_dept_guide, us_missions
 from api.importers.common import BadSource, Group, Parsed
@@ -26,7 +27,7 @@ class Importer:
     about: str
 
 
-IMPORTERS: dict[str, Importer] = {
+IMPORTERS: Mapping[str, Importer] = MappingProxyType({
     "us-missions": Importer(
         us_missions.parse,
         "the ranges CSV of the U.S. Diplomatic Mission Status Data (Kenkel), beside the COW state list",
@@ -35,4 +36,4 @@ IMPORTERS: dict[str, Importer] = {
         state_dept_guide.parse,
         "the folder of TEI articles of the Office of the Historian's guide to US recognition and relations",
     ),
-}
+})
