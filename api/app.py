@@ -14,6 +14,7 @@ from api.problems import install
 from api.routes import ROUTERS
 from api.service import Service
 from api.settings import Settings
+from projections.process import tune_collector
 
 log = logging.getLogger("chancery")
 
@@ -37,8 +38,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.service = service
         if not writers:
             log.warning("no writer tokens configured (CHANCERY_TOKENS): the HTTP API is read-only")
-        # What start-up made (modules, the app, its routes) lives as long as the server: the
+        # A server process starts here (each of ``--workers`` too): the collector runs at its pace,
+        # and what start-up made (modules, the app, its routes) lives as long as the server, so the
         # collector need not walk it again each time answers made of many objects trigger it.
+        tune_collector()
         gc.freeze()
         try:
             yield

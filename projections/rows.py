@@ -1,5 +1,5 @@
 """Rows of the read model as the answers show them: one mapper each for an event, an entity and
-an interval. Values parsed from JSON are cached and shared between answers, so they are frozen."""
+an interval. A fact's value, parsed once and shared between the states that read it, is frozen."""
 
 from __future__ import annotations
 
@@ -35,17 +35,8 @@ def frozen(value: Any) -> Any:
 
 @lru_cache(maxsize=1024)
 def value_of(text: str) -> Any:
-    """A fact's value or an event's attributes, parsed once: few are distinct (a diplomatic status
-    is one of four)."""
+    """A fact's value, parsed once: few are distinct (a diplomatic status is one of four)."""
     return frozen(from_json(text))
-
-
-@lru_cache(maxsize=1024)
-def sources_of(text: str) -> tuple[Frozen, ...]:
-    """An event's sources as ``Source`` serialises them, parsed once (many events cite the same)."""
-    return tuple(
-        Frozen(title=source["title"], quote=source.get("quote"), url=source.get("url")) for source in from_json(text)
-    )
 
 
 def shown(
@@ -78,8 +69,10 @@ def event_data(row: Sequence[Any], at: int) -> Data:
     if retracted_pos is not None and retracted_pos <= at:
         withdrawn = from_json(retraction)
         retracted = {name: withdrawn[name] for name in RETRACTION_FIELDS}
+    # Parsed afresh for each answer, not cached: a value shared between answers would have to be
+    # frozen, and a frozen mapping serialises at a third of a plain one's speed.
     return shown(id_, position, type_, subject, counterpart, occurred, (first_day, last_day), summary,
-                 value_of(attributes), sources_of(sources), recorded_at, recorded_by, retracted)
+                 from_json(attributes), from_json(sources), recorded_at, recorded_by, retracted)
 
 
 def event_out(row: Sequence[Any], at: int) -> EventOut:
