@@ -26,7 +26,8 @@ from domain import ChanceryError
 from events import InvalidDate
 from projections.audit import BadArchive
 from projections.process import tune_collector
-from projections.stores import BadDatabaseUrl
+from projections.stores import ERRORS as STORE_ERRORS
+from projections.stores import BadDatabaseUrl, transient
 
 app = typer.Typer(
     name="chancery",
@@ -61,6 +62,9 @@ def main() -> None:
         _die("aborted")
     except REFUSALS as error:
         _die(getattr(error, "detail", None) or str(error))
+    except STORE_ERRORS as error:
+        said = (str(error).strip().splitlines() or [type(error).__name__])[0]
+        _die(f"the store cannot be reached or is busy: {said}" if transient(error) else f"the store failed: {said}")
     sys.exit(result if isinstance(result, int) else 0)
 
 

@@ -315,6 +315,15 @@ def test_a_store_in_a_missing_folder_is_one_line_of_error(tmp_path: Path) -> Non
     assert "nowhere" in done.stderr
 
 
+def test_a_file_that_is_not_a_store_is_one_line_of_error_not_a_traceback(tmp_path: Path) -> None:
+    garbage = tmp_path / "not-a-store.db"
+    garbage.write_bytes(bytes(range(256)) * 20)
+    done = run("state", "PAN", "--database-url", f"sqlite:///{garbage}")
+
+    assert done.returncode == 2
+    assert done.stderr.strip().splitlines() == ["chancery: error: the store failed: file is not a database"]
+
+
 def test_a_batch_file_with_a_nul_character_is_refused_before_it_reaches_the_log(
     store: str, tmp_path: Path
 ) -> None:
