@@ -69,7 +69,7 @@ def export(service: Service) -> Iterator[str]:
     """The whole log as JSON Lines, one audit entry (with its hash) a line."""
     service.current()
     after = 0
-    while entries := service.read.audit_log(after, 1000):
+    while entries := service.audit_log(after, 1000):
         for entry in entries:
             yield entry.model_dump_json() + "\n"
         after = entries[-1].position
@@ -83,7 +83,7 @@ class Restored:
 
 def restore(service: Service, lines: Iterable[str], progress: Progress = None) -> Restored:
     """Load an export into an empty store, keeping ids, positions, record times and writers."""
-    if service.projector.head() != 0:
+    if service.head() != 0:
         raise StoreNotEmpty("the store is not empty: restore goes only into a new, empty store")
     restorer, pending, previous, count = Restorer(), list[Any](), GENESIS, 0
     for number, line in enumerate(lines, start=1):
@@ -107,7 +107,7 @@ def restore(service: Service, lines: Iterable[str], progress: Progress = None) -
     if pending:
         _save(service, pending, progress)
     service.current()
-    head = service.read.digest()
+    head = service.digest()
     if head.hash != previous:
         raise BadArchive(f"restored, but the head hash {head.hash} differs from the file's {previous}")
     return Restored(entries=count, head=head)

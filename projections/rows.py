@@ -1,11 +1,10 @@
 """Rows of the read model as the answers show them: one mapper each for an event, an entity and
-an interval. A fact's value, parsed once and shared between the states that read it, is frozen."""
+an interval."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from functools import lru_cache
 from typing import Any
 
 from pydantic_core import from_json
@@ -13,30 +12,6 @@ from pydantic_core import from_json
 from projections.models import Data, EntityOut, EventOut, Interval
 
 RETRACTION_FIELDS = ("id", "position", "reason", "replaced_by", "recorded_at", "recorded_by")
-
-
-class Frozen(dict[str, Any]):
-    """A mapping shared between answers: reading it is a dict's reading, changing it is refused."""
-
-    def _refuse(self, *args: Any, **kwargs: Any) -> Any:
-        raise TypeError("a cached value is shared between answers: copy it to change it")
-
-    __setitem__ = __delitem__ = clear = pop = popitem = setdefault = update = __ior__ = _refuse
-
-
-def frozen(value: Any) -> Any:
-    """``value`` (parsed JSON) with every object frozen and every array a tuple."""
-    if isinstance(value, dict):
-        return Frozen({key: frozen(item) for key, item in value.items()})
-    if isinstance(value, list):
-        return tuple(frozen(item) for item in value)
-    return value
-
-
-@lru_cache(maxsize=1024)
-def value_of(text: str) -> Any:
-    """A fact's value, parsed once: few are distinct (a diplomatic status is one of four)."""
-    return frozen(from_json(text))
 
 
 def shown(

@@ -9,8 +9,11 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date
+from functools import lru_cache
 from operator import itemgetter
 from typing import Any
+
+from pydantic_core import from_json
 
 from domain import relation_key
 from events import DiplomaticStatus
@@ -29,7 +32,7 @@ from projections.reading import (
     tuples,
     union,
 )
-from projections.rows import event_data, value_of
+from projections.rows import event_data
 from projections.stores import Cursor, Database
 
 NO_STATUS = DiplomaticStatus.NONE.value
@@ -206,20 +209,36 @@ def state(
 ) -> Data:
     """One state; ``held`` are its facts holding on ``on`` in the order a state lists them (by facet,
     then item), ``evidence`` the events they cite."""
-    facts = Facts(a, b, held)
+    diplomatic, recognitions, missions, agreements, memberships = None, [], [], [], []
+    a_recognizes_b = b_recognizes_a = False
+    for _, facet, _, text, event, since in held:
+        fields = fields_of(facet, text)
+        if facet == "diplomatic":
+            diplomatic = {"status": fields, "since": since, "event": event}
+        elif facet == "recognition":
+            recognizer, recognized = fields
+            recognitions.append({"recognizer": recognizer, "recognized": recognized, "since": since, "event": event})
+            a_recognizes_b = a_recognizes_b or (recognizer == a and recognized == b)
+            b_recognizes_a = b_recognizes_a or (recognizer == b and recognized == a)
+        elif facet == "mission":
+            missions.append({"sender": fields[0], "host": fields[1], "level": fields[2], "since": since, "event": event})
+        elif facet == "agreement":
+            agreements.append({"agreement": fields[0], "kind": fields[1], "title": fields[2], "since": since,
+                               "event": event})
+        elif facet == "membership":
+            memberships.append({"member": fields[0], "body": fields[1], "status": fields[2], "role": fields[3],
+                                "since": since, "event": event})
     return {
         "a": {"code": a, "name": names.get(a, a)},
         "b": {"code": b, "name": names.get(b, b)},
         "on": on,
         "as_of_position": position,
         "version": version,
-        "diplomatic": facts.diplomatic or {"status": NO_STATUS, "since": None, "event": None},
-        "recognition": {
-            "a_recognizes_b": facts.a_recognizes_b, "b_recognizes_a": facts.b_recognizes_a, "held": facts.recognitions,
-        },
-        "missions": facts.missions,
-        "agreements": facts.agreements,
-        "memberships": facts.memberships,
+        "diplomatic": diplomatic or {"status": NO_STATUS, "since": None, "event": None},
+        "recognition": {"a_recognizes_b": a_recognizes_b, "b_recognizes_a": b_recognizes_a, "held": recognitions},
+        "missions": missions,
+        "agreements": agreements,
+        "memberships": memberships,
         "pending": [
             {"id": row["id"], "type": row["type"], "occurred": row["occurred"], "summary": row["summary"]}
             for row in pending
@@ -228,35 +247,19 @@ def state(
     }
 
 
-class Facts:
-    """The facts holding in one state, each as its model serialises it, sorted by kind."""
+# What a state shows of each kind of fact's value, in the order its model serialises them: a
+# diplomatic status alone, the others as a tuple.
+FIELDS = {
+    "diplomatic": itemgetter("status"),
+    "recognition": itemgetter("recognizer", "recognized"),
+    "mission": itemgetter("sender", "host", "level"),
+    "agreement": itemgetter("agreement", "kind", "title"),
+    "membership": itemgetter("member", "body", "status", "role"),
+}
 
-    __slots__ = ("a_recognizes_b", "agreements", "b_recognizes_a", "diplomatic", "memberships", "missions",
-                 "recognitions")
 
-    def __init__(self, a: str, b: str, held: Sequence[Held]):
-        self.diplomatic: Data | None = None
-        self.recognitions: list[Data] = []
-        self.missions: list[Data] = []
-        self.agreements: list[Data] = []
-        self.memberships: list[Data] = []
-        self.a_recognizes_b = self.b_recognizes_a = False
-        for _, facet, _, text, event, since in held:
-            value = value_of(text)
-            if facet == "diplomatic":
-                self.diplomatic = {"status": value["status"], "since": since, "event": event}
-            elif facet == "recognition":
-                recognizer, recognized = value["recognizer"], value["recognized"]
-                self.recognitions.append(
-                    {"recognizer": recognizer, "recognized": recognized, "since": since, "event": event})
-                self.a_recognizes_b = self.a_recognizes_b or (recognizer == a and recognized == b)
-                self.b_recognizes_a = self.b_recognizes_a or (recognizer == b and recognized == a)
-            elif facet == "mission":
-                self.missions.append({"sender": value["sender"], "host": value["host"], "level": value["level"],
-                                      "since": since, "event": event})
-            elif facet == "agreement":
-                self.agreements.append({"agreement": value["agreement"], "kind": value["kind"],
-                                        "title": value["title"], "since": since, "event": event})
-            elif facet == "membership":
-                self.memberships.append({"member": value["member"], "body": value["body"], "status": value["status"],
-                                         "role": value["role"], "since": since, "event": event})
+@lru_cache(maxsize=4096)
+def fields_of(facet: str, text: str) -> Any:
+    """The fields a state shows of a fact's value, parsed once and shared, immutable (a string or a
+    tuple): few values are distinct (a diplomatic status is one of four)."""
+    return FIELDS[facet](from_json(text))
