@@ -18,7 +18,7 @@ from domain import history
 from domain.errors import AlreadyRetracted, EventNotFound, StateRuleViolated
 from domain.history import Fact, RuleBroken, State
 from domain.records import RECORDED, EventRetracted, FactRecorded
-from events import EventIn, EventType, parse_date
+from events import EventIn, EventType, recorded_date
 
 NAMESPACE = UUID("5d0c4b8e-7f3a-4c41-9d55-6a1b2f0e8c21")
 
@@ -43,7 +43,7 @@ def to_fact(event: FactRecorded) -> Fact:
         type=event.event_type,
         subject=intern(event.subject),
         counterpart=intern(event.counterpart),
-        occurred=parse_date(event.occurred),
+        occurred=recorded_date(event.occurred),
         attributes=event.attributes or _NO_ATTRIBUTES,
         seq=event.originator_version,
     )
@@ -238,7 +238,7 @@ def restored_from_json(entries: Sequence[tuple[int, str, Mapping[str, Any]]]) ->
                 type=kind,
                 subject=intern(entry["subject"]),
                 counterpart=intern(entry["counterpart"]),
-                occurred=parse_date(entry["occurred"]),
+                occurred=recorded_date(entry["occurred"]),
                 attributes=entry["attributes"] or _NO_ATTRIBUTES,
                 seq=version,
             )

@@ -61,7 +61,7 @@ def parse_date(text: str) -> EdtfDate:
     or a day. (A general EDTF grammar takes milliseconds a date; the tests check these windows
     against the ``edtf`` library's strict bounds.)
     """
-    match = _FORM.match(text)
+    match = _FORM.fullmatch(text)
     if match is None:
         raise InvalidDate(
             f"{text!r} is not an EDTF date of the form YYYY, YYYY-MM or YYYY-MM-DD, "
@@ -93,6 +93,12 @@ def parse_date(text: str) -> EdtfDate:
         uncertain=mark in ("?", "%"),
         approximate=mark in ("~", "%"),
     )
+
+
+def recorded_date(text: str) -> EdtfDate:
+    """An ``occurred`` value as it was recorded: earlier releases also took one trailing newline
+    after a date, and the events they recorded must replay as they were judged then."""
+    return parse_date(text[:-1] if text.endswith("\n") else text)
 
 
 def parse_day(text: str) -> date:

@@ -29,7 +29,7 @@ _CODE = re.compile(CODE_PATTERN)
 
 
 def is_code(text: str) -> bool:
-    return bool(_CODE.match(text))
+    return bool(_CODE.fullmatch(text))
 
 
 def _check_occurred(text: str) -> str:
@@ -64,7 +64,7 @@ def _plain_json(value: Any, path: str = "attributes") -> None:
 
 
 def _check_url(text: str | None) -> str | None:
-    if text is not None and not re.match(r"^https?://\S+$", text):
+    if text is not None and not re.fullmatch(r"https?://\S+", text):
         raise ValueError("must be an http:// or https:// address")
     return text
 

@@ -13,7 +13,7 @@ from uuid import UUID
 from eventsourcing.domain import DomainEvent
 
 from domain import AliasesAdded, EntityRegistered, EventRetracted, Fact, FactRecorded, RequestRecorded, to_fact
-from events import EventType, parse_date
+from events import EventType, recorded_date
 from projections.audit import canonical, entry_of, kind_of, link, timestamp
 from projections.columns import ENTITIES, EVENTS, INTERVALS, LOG, REQUESTS
 from projections.intervals import Held, Spans
@@ -151,7 +151,7 @@ class Batch:
     def _recorded(self, event: FactRecorded, position: int, at: str) -> None:
         a, b = sorted((event.subject, event.counterpart))
         relation = f"{a}/{b}"
-        window = parse_date(event.occurred).window
+        window = recorded_date(event.occurred).window
         self.new_events.append((
             str(event.event_id), position, relation, a, b, event.originator_version,
             event.event_type.value, event.subject, event.counterpart, event.occurred,
@@ -230,7 +230,7 @@ def fact_of(row: Any) -> Fact:
         type=EventType(row["type"]),
         subject=row["subject"],
         counterpart=row["counterpart"],
-        occurred=parse_date(row["occurred"]),
+        occurred=recorded_date(row["occurred"]),
         attributes=json.loads(row["attributes"]),
         seq=int(row["version"]),
     )

@@ -26,7 +26,7 @@ def test_an_unknown_entity_is_422_and_suggests_close_names(client: TestClient) -
     assert "TWN" in [s["code"] for s in body["suggestions"]]
 
 
-@pytest.mark.parametrize("on", ["2016-13-01", "yesterday", "2016", "2016-01-01~"])
+@pytest.mark.parametrize("on", ["2016-13-01", "yesterday", "2016", "2016-01-01~", "2024-01-01\n"])
 def test_a_bad_on_date_is_422_naming_the_query_field(client: TestClient, on: str) -> None:
     body = problem(client.get("/v1/relations/PAN/TWN", params={"on": on}), 422)
 
@@ -119,6 +119,27 @@ def test_a_bad_if_match_is_a_422_naming_the_header_and_appends_nothing(refusing:
 
     body = problem(response, 422)
     assert ["header", "If-Match"] in [e["loc"] for e in body["errors"]]
+    assert log_head(refusing) == head
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("occurred", "2020-01-01\n"), ("occurred", "2020\n"), ("url", "https://example.org/panama\n")],
+)
+def test_a_value_with_a_trailing_newline_is_refused_and_appends_nothing(
+    refusing: TestClient, field: str, value: str
+) -> None:
+    head = log_head(refusing)
+    sent = korea_note()
+    if field == "url":
+        sent["sources"] = [{**sent["sources"][0], "url": value}]
+    else:
+        sent = {**sent, field: value}
+
+    response = refusing.post("/v1/events", json=sent, headers={"Authorization": f"Bearer {TOKEN}"})
+
+    body = problem(response, 422)
+    assert body["errors"][0]["loc"][:2] == ["body", "sources" if field == "url" else field]
     assert log_head(refusing) == head
 
 

@@ -5,7 +5,7 @@ from edtf import parse_edtf
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from events import InvalidDate, Precision, parse_date, parse_day
+from events import InvalidDate, Precision, parse_date, parse_day, recorded_date
 
 
 @pytest.mark.parametrize(
@@ -39,7 +39,7 @@ def test_qualifiers_mark_uncertainty_and_approximation(text, uncertain, approxim
 @pytest.mark.parametrize(
     "text",
     ["", "12", "2013-13", "2013-21", "2013-31", "2013-00", "2013-02-30", "2013/11/20", "2013-11-20T10:00", "0000", "1990s", "2013-1-2", "[2013]",
-     "2013~?", " 2013"],
+     "2013~?", " 2013", "2013\n", "2020-01-01\n", "2013~\n", "2013\r\n", "2013 "],
 )
 def test_anything_outside_the_contract_forms_is_refused(text):
     with pytest.raises(InvalidDate):
@@ -84,3 +84,11 @@ def test_windows_are_the_edtf_librarys_strict_bounds(day: date, length: int, mar
 def test_dates_the_calendar_lacks_are_refused(text: str) -> None:
     with pytest.raises(InvalidDate):
         parse_date(text)
+
+
+def test_a_date_recorded_with_a_trailing_newline_by_an_earlier_release_still_reads_as_its_date():
+    """New input refuses it; a log that holds it replays as it was judged."""
+    with pytest.raises(InvalidDate):
+        parse_date("2020-01-01\n")
+    assert recorded_date("2020-01-01\n").window == parse_date("2020-01-01").window
+    assert recorded_date("1912~").window == parse_date("1912~").window
