@@ -111,3 +111,16 @@ def test_metrics_report_no_projection_lag_once_the_read_model_is_current(writabl
 
     assert metric_samples(writable, "chancery_projection_lag_entries") == [({}, 0.0)]
     assert metric(writable, "chancery_log_head_position") == head
+
+
+def test_made_up_methods_share_one_label_so_metrics_stay_bounded(refusing: TestClient) -> None:
+    assert refusing.request("BREW", "/v1/relations/PAN/TWN").status_code == 405
+    refusing.get("/metrics")  # its own series, counted once it has answered
+    before = len(refusing.get("/metrics").content)
+    for n in range(50):
+        assert refusing.request(f"BREW{n}", "/v1/relations/PAN/TWN").status_code == 405
+
+    methods = {labels["method"] for labels, _ in metric_samples(refusing, "chancery_http_requests_total")}
+    assert not [m for m in methods if m.startswith("BREW")]
+    assert metric(refusing, "chancery_http_requests_total", method="other") >= 51
+    assert len(refusing.get("/metrics").content) < before + 200  # only the counts' digits grew
