@@ -38,6 +38,13 @@ def _check_occurred(text: str) -> str:
 
 
 def _no_nul(text: Any) -> Any:
+    """Text any store can keep: no NUL, and no lone surrogate (half of a UTF-16 pair, which is not
+    a character and has no UTF-8 form)."""
+    if isinstance(text, str) and not text.isascii():
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError as error:
+            raise ValueError(f"text may not contain a lone surrogate (U+{ord(text[error.start]):04X})") from None
     if isinstance(text, str) and "\x00" in text:
         raise ValueError("text may not contain the NUL character")
     return text
@@ -69,7 +76,7 @@ def _check_url(text: str | None) -> str | None:
     return text
 
 
-# Text that any store can keep (no NUL), with its length checked by the string type itself.
+# Text that any store can keep (no NUL, no lone surrogate), with its length checked by the string type itself.
 Prose = Annotated[str, StringConstraints(min_length=1, max_length=2000), BeforeValidator(_no_nul)]
 Title = Annotated[str, StringConstraints(min_length=1, max_length=500), BeforeValidator(_no_nul)]
 Quote = Annotated[str, StringConstraints(max_length=5000), BeforeValidator(_no_nul)]
@@ -95,7 +102,9 @@ class Source(Frozen):
 
     title: Title
     quote: Quote | None = None
-    url: Annotated[str | None, Field(default=None, max_length=2000), AfterValidator(_check_url)] = None
+    url: Annotated[
+        str | None, Field(default=None, max_length=2000), BeforeValidator(_no_nul), AfterValidator(_check_url)
+    ] = None
 
 
 class EventIn(Frozen):

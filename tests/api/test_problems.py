@@ -204,3 +204,24 @@ def test_a_body_that_is_not_utf_8_is_a_422_problem_naming_the_body(refusing: Tes
 
     assert ["body"] in [e["loc"] for e in problem(response, 422)["errors"]]
     assert log_head(refusing) == head
+
+
+@pytest.mark.parametrize(
+    ("path", "body"),
+    [
+        ("/v1/events", '{"type": "note.recorded", "subject": "PAN", "counterpart": "KOR", "occurred": "2020",'
+                       ' "summary": "a \\udc00 b", "sources": [{"title": "t"}]}'),
+        ("/v1/events", '{"type": "note.recorded", "subject": "PAN", "counterpart": "KOR", "occurred": "2020",'
+                       ' "summary": "s", "attributes": {"\\ud800": "v"}, "sources": [{"title": "t"}]}'),
+        ("/v1/events", '{"type": "note.recorded", "subject": "PAN", "counterpart": "KOR", "occurred": "2020",'
+                       ' "summary": "s", "sources": [{"title": "t", "url": "https://example.org/\\udfff"}]}'),
+        ("/v1/entities", '{"code": "XSU", "name": "Surrogate \\udc00 Land", "kind": "state"}'),
+    ],
+    ids=["summary", "attribute key", "source url", "entity name"],
+)
+def test_a_lone_surrogate_anywhere_is_a_422_problem_and_appends_nothing(refusing: TestClient, path: str, body: str) -> None:
+    head = log_head(refusing)
+    response = refusing.post(path, content=body.encode(), headers={**WRITER, "Content-Type": "application/json"})
+
+    assert "surrogate" in problem(response, 422)["detail"]
+    assert log_head(refusing) == head

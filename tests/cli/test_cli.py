@@ -339,6 +339,26 @@ def test_a_batch_file_with_a_nul_character_is_refused_before_it_reaches_the_log(
     assert as_json("log", "--database-url", store) == before
 
 
+def test_a_lone_surrogate_in_a_batch_file_or_an_option_is_one_line_and_exit_2(store: str, tmp_path: Path) -> None:
+    before = as_json("log", "--database-url", store)
+    batch = tmp_path / "batch.jsonl"
+    line = json.dumps(event("note.recorded", "PAN", "KOR", "2020")).replace('"PAN and', '"\\udc00 PAN and')
+    batch.write_text(line + "\n", encoding="utf-8")
+
+    from_file = run("append", "--file", str(batch), "--database-url", store)
+    # A byte that is not UTF-8 in an argument reaches Python as a lone surrogate.
+    from_option = subprocess.run(
+        [str(CHANCERY), "append", "--type", "note.recorded", "--subject", "PAN", "--counterpart",
+         "KOR", "--occurred", "2020", "--summary", b"bad \xff byte", "--source", "t", "--database-url", store],
+        capture_output=True, text=True, timeout=120, check=False,
+    )
+
+    for done in (from_file, from_option):
+        assert done.returncode == 2, done.stderr
+        assert len(done.stderr.strip().splitlines()) == 1 and "lone surrogate" in done.stderr
+    assert as_json("log", "--database-url", store) == before
+
+
 def test_verify_replay_and_export_account_for_every_entry_of_the_log(store: str, tmp_path: Path) -> None:
     verified = succeeds("verify", "--database-url", store).splitlines()
     replayed = succeeds("replay", "--database-url", store)
