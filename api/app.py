@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
+from api.logs import redact_access_log
 from api.middleware import BodyLimit, HeadAsGet, Metrics
 from api.problems import install
 from api.routes import ROUTERS
@@ -42,6 +43,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # and what start-up made (modules, the app, its routes) lives as long as the server, so the
         # collector need not walk it again each time answers made of many objects trigger it.
         tune_collector()
+        redact_access_log(writers.secrets())
         gc.freeze()
         try:
             yield

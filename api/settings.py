@@ -59,6 +59,10 @@ class Writers:
     def __repr__(self) -> str:
         return f"Writers({len(self._pairs)} configured)"
 
+    def secrets(self) -> list[str]:
+        """The tokens themselves, for what must never show them (the access log)."""
+        return [token.decode() for _, token in self._pairs]
+
     def writer_for(self, token: str) -> str | None:
         given = token.encode()
         found = None

@@ -154,3 +154,22 @@ def test_a_state_read_with_known_at_before_a_correction_gives_the_old_answer(ser
     assert then["as_of_position"] < int(corrected.headers["chancery-position"])
     assert after["diplomatic"]["status"] == "none"
     assert http.get("/v1/relations/PAN/KOR", params={"known_at": "yesterday"}).status_code == 422
+
+
+def test_no_token_reaches_the_access_log_wherever_a_client_puts_it(server: Server) -> None:
+    asked = [
+        f"/v1/relations/PAN/TWN?token={TOKEN}",
+        "/v1/relations/PAN/TWN?on=2016-01-01&access_token=s3cret-of-the-client",
+        f"/v1/entities?q={TOKEN}",
+        f"/v1/entities/{TOKEN}",
+        "/v1/events?API_KEY=another-s3cret",
+    ]
+    for path in asked:
+        server.http.get(path)
+    server.http.get("/healthz")  # the lines before it are written by now
+
+    logged = server.output.read_text(errors="replace")
+    assert "GET /v1/relations/PAN/TWN?token=[redacted]" in logged
+    assert "GET /v1/entities/[redacted]" in logged
+    for secret in (TOKEN, "s3cret-of-the-client", "another-s3cret"):
+        assert secret not in logged
