@@ -17,10 +17,13 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 
 from api import audit
+from api.app import create_app
 from api.audit import StoreNotEmpty
 from api.service import Service
+from api.settings import Settings
 from projections.audit import BadArchive
 from tests.conftest import SQLITE_ONLY, STORES, RawStore, kind_of
 from tests.domain.builders import sent
@@ -144,6 +147,26 @@ def test_a_deleted_event_row_is_caught_and_named(store: str, raw_store: RawStore
     result = verify_cli(store)
     assert result.returncode == 1
     assert "position 20: its content differs from the entry recorded then" in result.stdout
+
+
+def test_an_event_row_stored_twice_is_named_by_verify_and_the_server_still_answers_problem_json(
+    store: str, raw_store: RawStore
+) -> None:
+    head = len(raw_store.log_rows())
+    raw_store.rows(
+        f"INSERT INTO {raw_store.log} (originator_id, originator_version, topic, state)"
+        f" SELECT originator_id, originator_version + 1000, topic, state FROM {raw_store.log}"
+        " WHERE topic = ? ORDER BY originator_version LIMIT 1", "domain.records:RelationsEstablished",
+    )
+
+    result = verify_cli(store)
+
+    assert result.returncode == 1, result.stderr
+    assert f"position {head + 1}: the read model cannot apply this entry" in result.stdout
+    with TestClient(create_app(Settings(database_url=store)), raise_server_exceptions=False) as client:
+        assert client.get("/healthz").status_code == 200
+        answer = client.get("/v1/relations/PAN/TWN")
+        assert answer.status_code == 500 and answer.headers["content-type"] == "application/problem+json"
 
 
 def test_two_swapped_event_rows_are_caught_at_the_first(store: str, raw_store: RawStore) -> None:
