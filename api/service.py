@@ -55,9 +55,10 @@ class NotCaughtUp(Exception):
 class Service:
     def __init__(self, database_url: str):
         self.store = open_store(database_url)
-        self.app = Chancery(env=self.store.settings(), stored_entries=self.store.stored_entries)
-        self.db = self.store.database()
-        create_tables(self.db)
+        with self.store.opening():
+            self.app = Chancery(env=self.store.settings(), stored_entries=self.store.stored_entries)
+            self.db = self.store.database()
+            create_tables(self.db)
         self.writing = self.store.writer_turn()
         self.projector = Projector(self.app, self.db, self.writing)
         self.read = ReadModel(self.db, self.store.log_head(self.app.recorder))

@@ -3,6 +3,10 @@ runs the cycle collector. Applied once, where a process starts (``chancery serve
 
 The protocol, from outermost to innermost:
 
+0. **Opening the store** (``OPENING_LOCK``, a session advisory lock on PostgreSQL, held on a
+   connection of its own while a process opens the store): the event store creates its tables,
+   types and functions on every start, and PostgreSQL refuses two processes doing so at once
+   ("duplicate key value", "tuple concurrently updated"), so workers starting together take turns.
 1. **A writer's turn** (``file_lock`` in a process; ``WRITER_LOCK`` across processes on
    PostgreSQL; SQLite's own write lock across processes on a file). A writer holds it while it
    judges a change against the stored history and saves it, so two never judge against the same
@@ -23,6 +27,7 @@ import os
 import threading
 
 SCHEMA_LOCK = 7411  # PostgreSQL advisory lock id: creating the read model's tables
+OPENING_LOCK = 7413  # PostgreSQL advisory lock id: a process opening the store (the event store's tables)
 WRITER_LOCK = 7412  # PostgreSQL advisory lock id: a writer's turn, across processes
 
 # A service keeps many small objects for long (the relations its writer judges against, those its

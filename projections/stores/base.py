@@ -72,6 +72,9 @@ class Store(Protocol):
 
     def database(self) -> Database: ...
 
+    def opening(self) -> Any:
+        """Held while this process opens the store: processes starting together take turns."""
+
     def writer_turn(self) -> threading.RLock:
         """The lock this process's writers take turns on before the store's own."""
 

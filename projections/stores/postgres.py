@@ -15,7 +15,7 @@ from eventsourcing.persistence import PersistenceError
 from psycopg import IsolationLevel
 
 from domain import StoredEntry
-from projections.process import SCHEMA_LOCK, WRITER_LOCK
+from projections.process import OPENING_LOCK, SCHEMA_LOCK, WRITER_LOCK
 from projections.stores.base import Cursor, Database, Params, Row
 from projections.stores.url import StoreUrl
 
@@ -51,6 +51,19 @@ class PostgresStore:
 
     def database(self) -> Database:
         return PostgresDatabase(self.url)
+
+    @contextmanager
+    def opening(self) -> Iterator[None]:
+        """The event store creates its tables, types and functions as it opens, and two processes
+        doing so at once fail: workers starting together take turns on a session advisory lock."""
+        url = self.url
+        with psycopg.connect(host=url.host, port=url.port, user=url.user, password=url.password or None,
+                             dbname=url.dbname, autocommit=True) as connection:
+            connection.execute(f"SELECT pg_advisory_lock({OPENING_LOCK})")
+            try:
+                yield
+            finally:
+                connection.execute(f"SELECT pg_advisory_unlock({OPENING_LOCK})")
 
     def writer_turn(self) -> threading.RLock:
         """The server queues writers fairly itself: this process needs no turn of its own."""

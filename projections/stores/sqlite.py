@@ -43,6 +43,10 @@ class SQLiteStore:
     def database(self) -> Database:
         return SQLiteDatabase(self.url.path, float(self.url.lock_timeout))
 
+    def opening(self) -> Any:
+        """SQLite creates its tables under the file's own write lock."""
+        return nullcontext()
+
     def writer_turn(self) -> threading.RLock:
         return file_lock(self.url.path)
 

@@ -1,6 +1,7 @@
 """Which store a URL names, the settings it carries, and which of a store's errors are passing."""
 
 import sqlite3
+import threading
 from pathlib import Path
 
 import psycopg
@@ -9,8 +10,10 @@ from eventsourcing.persistence import OperationalError
 from fastapi.testclient import TestClient
 
 from api.app import create_app
+from api.service import Service
 from api.settings import Settings
 from projections.stores import BadDatabaseUrl, open_store, parse_store_url, transient
+from tests.conftest import POSTGRES_ONLY
 
 
 def test_a_sqlite_url_names_a_file(tmp_path):
@@ -95,3 +98,23 @@ def test_a_busy_store_is_a_503_problem_with_retry_after(seeded_sqlite_file: Path
         holder.rollback()
     assert answer.status_code == 503
     assert answer.headers["content-type"] == "application/problem+json" and answer.headers["Retry-After"] == "1"
+
+
+@POSTGRES_ONLY
+def test_processes_opening_a_new_store_together_all_open_it(database_url: str):
+    """Each opening creates the event store's tables and functions; at once, PostgreSQL refused
+    all but one ("duplicate key value violates unique constraint", "tuple concurrently updated")."""
+    failed: list[str] = []
+
+    def open_and_close() -> None:
+        try:
+            Service(database_url).close()
+        except Exception as error:  # noqa: BLE001 - every failure is the finding
+            failed.append(repr(error))
+
+    starting = [threading.Thread(target=open_and_close) for _ in range(6)]
+    for thread in starting:
+        thread.start()
+    for thread in starting:
+        thread.join()
+    assert not failed
