@@ -116,7 +116,8 @@ def test_a_marker_opens_its_event_and_sources_by_mouse_and_by_keyboard(desktop: 
     from playwright.sync_api import expect
 
     page = open_panama(desktop)
-    page.locator('.lane[data-partner="ESH"] .marker[data-type="relations.suspended"]').click()
+    suspended = page.locator('.lane[data-partner="ESH"] .marker[data-type="relations.suspended"]')
+    suspended.click()
 
     dialog = page.get_by_role("dialog")
     expect(dialog).to_be_visible()
@@ -128,6 +129,7 @@ def test_a_marker_opens_its_event_and_sources_by_mouse_and_by_keyboard(desktop: 
 
     page.keyboard.press("Escape")
     expect(dialog).to_be_hidden()
+    expect(suspended).to_be_focused()  # focus goes back where it was (once the dialog's close event has run)
     severed = page.locator('.lane[data-partner="TWN"] .marker[data-type="relations.severed"]')
     severed.focus()
     page.keyboard.press("Enter")
