@@ -4,8 +4,6 @@ its settings. Nothing outside this package knows which store it is talking to.""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from eventsourcing.persistence import PersistenceError
 
 from projections.stores.base import Cursor, Database, Params, Renamed, Row, Store
@@ -13,11 +11,10 @@ from projections.stores.postgres import PostgresStore
 from projections.stores.sqlite import SQLiteStore
 from projections.stores.url import DEFAULT_DATABASE_URL, BadDatabaseUrl, StoreUrl, parse_store_url
 
-STORES: dict[str, Callable[[StoreUrl], Store]] = {"sqlite": SQLiteStore, "postgresql": PostgresStore}
-
+STORES: dict[str, type[SQLiteStore] | type[PostgresStore]] = {"sqlite": SQLiteStore, "postgresql": PostgresStore}
 
 # Every error a store raises, from its driver or from the event store.
-ERRORS: tuple[type[Exception], ...] = (PersistenceError, *SQLiteStore.errors, *PostgresStore.errors)
+ERRORS: tuple[type[Exception], ...] = (PersistenceError, *(kind for store in STORES.values() for kind in store.errors))
 
 
 def open_store(url: str) -> Store:
@@ -27,8 +24,13 @@ def open_store(url: str) -> Store:
 
 
 def transient(error: BaseException) -> bool:
-    """Whether a store's error says it is away or busy (try again), not that a query is wrong."""
-    return any(store(StoreUrl(scheme=name)).transient(error) for name, store in STORES.items())
+    """Whether a store's error says it is away or busy (try again), not that a query is wrong. The
+    event store wraps its driver's errors: the driver's is judged; one of its own is passing."""
+    while isinstance(error, PersistenceError):
+        if error.__cause__ is None:
+            return True
+        error = error.__cause__
+    return any(store.passing(error) for store in STORES.values())
 
 
 __all__ = [

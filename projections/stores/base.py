@@ -84,8 +84,10 @@ class Store(Protocol):
     def log_head(self, recorder: Any) -> str:
         """SQL for the store's number of the log's newest entry, from the library's table."""
 
-    def transient(self, error: BaseException) -> bool:
-        """Whether ``error`` says the store is away or busy (try again), not that a query is wrong."""
+    @staticmethod
+    def passing(error: BaseException) -> bool:
+        """Whether its driver's ``error`` says the store is away or busy (try again), not that a
+        query is wrong."""
 
 
 class _RenamingCursor:

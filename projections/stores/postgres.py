@@ -11,7 +11,6 @@ from typing import Any
 from uuid import UUID
 
 import psycopg
-from eventsourcing.persistence import PersistenceError
 from psycopg import IsolationLevel
 
 from domain import StoredEntry
@@ -82,13 +81,10 @@ class PostgresStore:
     def log_head(self, recorder: Any) -> str:
         return f'SELECT MAX(notification_id) FROM "{recorder.datastore.schema}"."{recorder.events_table_name}"'
 
-    def transient(self, error: BaseException) -> bool:
+    @staticmethod
+    def passing(error: BaseException) -> bool:
         """The server gone, a connection refused or dropped, a lock or the pool timed out."""
-        if isinstance(error, PersistenceError) and error.__cause__ is not None:
-            return self.transient(error.__cause__)
-        return isinstance(error, psycopg.OperationalError | psycopg.InterfaceError) or (
-            isinstance(error, PersistenceError) and not isinstance(error, psycopg.Error)
-        )
+        return isinstance(error, psycopg.OperationalError | psycopg.InterfaceError)
 
 
 class _PgCursor:

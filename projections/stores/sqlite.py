@@ -11,8 +11,6 @@ from types import TracebackType
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.persistence import PersistenceError
-
 from domain import StoredEntry
 from projections.process import file_lock
 from projections.stores.base import Cursor, Database
@@ -63,13 +61,9 @@ class SQLiteStore:
     def log_head(self, recorder: Any) -> str:
         return f"SELECT MAX(rowid) FROM {recorder.events_table_name}"
 
-    def transient(self, error: BaseException) -> bool:
-        if isinstance(error, PersistenceError) and error.__cause__ is not None:
-            return self.transient(error.__cause__)
-        if not isinstance(error, sqlite3.OperationalError):
-            return isinstance(error, PersistenceError)
-        message = str(error).lower()
-        return any(word in message for word in PASSING)
+    @staticmethod
+    def passing(error: BaseException) -> bool:
+        return isinstance(error, sqlite3.OperationalError) and any(word in str(error).lower() for word in PASSING)
 
 
 class SQLiteDatabase:
