@@ -10,7 +10,9 @@ from typing import Annotated
 
 from fastapi import Depends, Header, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
+from fastapi.routing import APIRoute
 from pydantic import BaseModel
+from starlette.routing import BaseRoute
 
 from api.problems import BadRequest, Unauthorized
 from api.service import Service
@@ -30,7 +32,11 @@ async def get_service(request: Request) -> Service:
 
 async def writer(request: Request, authorization: Annotated[str | None, Header()] = None) -> str:
     """The writer a bearer token stands for; reads need none, every write needs one."""
-    writers: Writers = request.app.state.writers
+    return authenticate(request.app.state.writers, authorization)
+
+
+def authenticate(writers: Writers, authorization: str | None) -> str:
+    """The writer an ``Authorization`` header's bearer token stands for, else ``Unauthorized``."""
     if not writers:
         raise Unauthorized("this server is read-only: no writer tokens are configured (CHANCERY_TOKENS)")
     scheme, _, token = (authorization or "").partition(" ")
@@ -40,6 +46,19 @@ async def writer(request: Request, authorization: Annotated[str | None, Header()
     if name is None:
         raise Unauthorized("the bearer token is not one this server knows")
     return name
+
+
+def needs_writer(route: BaseRoute) -> bool:
+    """Whether a route writes: it takes the writer its request's token stands for."""
+    if not isinstance(route, APIRoute):
+        return False
+    waiting = list(route.dependant.dependencies)
+    while waiting:
+        dependant = waiting.pop()
+        if dependant.call is writer:
+            return True
+        waiting += dependant.dependencies
+    return False
 
 
 ServiceDep = Annotated[Service, Depends(get_service)]

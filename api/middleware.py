@@ -1,13 +1,19 @@
-"""ASGI middleware: a cap on request bodies, and request counts and latencies by route."""
+"""ASGI middleware: writers known before anything else, a cap on request bodies, request counts and
+latencies by route, and the headers every answer carries."""
 
 from __future__ import annotations
 
 import json
 import time
-from collections.abc import Awaitable, Callable, MutableMapping
+from collections.abc import Awaitable, Callable, MutableMapping, Sequence
 from typing import Any
 
 from prometheus_client import Counter, Gauge, Histogram
+from starlette.requests import Request
+from starlette.routing import BaseRoute, Match
+
+from api.deps import authenticate, needs_writer
+from api.problems import Unauthorized
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -17,6 +23,7 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 MAX_BODY = 1024 * 1024
 METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+READS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 REQUESTS = Counter("chancery_http_requests_total", "HTTP requests answered", ["method", "route", "status"])
 LATENCY = Histogram("chancery_http_request_duration_seconds", "Time to answer an HTTP request", ["method", "route"])
@@ -75,6 +82,45 @@ class BodyLimit:
         await self.app(scope, replay, send)
 
 
+class WritersFirst:
+    """Answer a write whose request has no known writer's token with 401 before anything else,
+    its body unread: a client that may not write learns nothing about what it sent (a body that
+    is malformed, invalid or too large).
+
+    A write is a request that the first of ``routes`` it fully matches (as the app routes it)
+    takes the writer (``api.deps.writer``, which then gives the route the writer's name).
+    """
+
+    def __init__(self, app: ASGIApp, routes: Sequence[BaseRoute]):
+        self.app = app
+        self.routes = routes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        refusal = self._refusal(scope) if scope["type"] == "http" and scope["method"] not in READS else None
+        if refusal is None:
+            await self.app(scope, receive, send)
+            return
+        answer = await scope["app"].exception_handlers[Unauthorized](Request(scope), refusal)
+        await answer(scope, receive, send)
+
+    def _refusal(self, scope: Scope) -> Unauthorized | None:
+        """Why a request may not write, if its route writes; None if it may, or does not write."""
+        for route in self.routes:
+            match, child = route.matches(scope)
+            if match is not Match.FULL:
+                continue
+            if not needs_writer(route):
+                return None
+            authorization = dict(scope["headers"]).get(b"authorization")
+            try:
+                authenticate(scope["app"].state.writers, authorization.decode("latin-1") if authorization else None)
+            except Unauthorized as refusal:
+                scope.update(child)  # counted under its route
+                return refusal
+            return None
+        return None
+
+
 class Metrics:
     """Count requests and time them, labelled by the route's template (not the raw path)."""
 
@@ -98,7 +144,9 @@ class Metrics:
             await self.app(scope, receive, sending)
         finally:
             route = getattr(scope.get("route"), "path", None) or "unmatched"
-            method = scope["method"] if scope["method"] in METHODS else "other"  # a label per made-up method would grow without bound
+            method = (
+                scope["method"] if scope["method"] in METHODS else "other"
+            )  # a label per made-up method would grow without bound
             REQUESTS.labels(method, route, str(status)).inc()
             LATENCY.labels(method, route).observe(time.perf_counter() - started)
 

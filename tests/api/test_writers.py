@@ -3,9 +3,14 @@ answer ever shows a token."""
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
+from typing import Any
+
+import pytest
 from fastapi.testclient import TestClient
 
-from tests.api.conftest import TOKEN, WRITER, event, head, ok, problem, serving
+from tests.api.conftest import TOKEN, WRITER, event, head, log_head, ok, problem, serving, state
 
 
 def test_writing_needs_a_known_bearer_token(refusing: TestClient) -> None:
@@ -36,9 +41,7 @@ def test_a_server_without_tokens_says_it_is_read_only(database_url: str) -> None
 def test_no_response_ever_shows_a_token(writable: TestClient) -> None:
     responses = [
         writable.post("/v1/events", json=event("note.recorded", "PAN", "KOR", "2020"), headers=WRITER),
-        writable.post(
-            "/v1/events", json=event("relations.established", "PAN", "KOR", "1950"), headers=WRITER
-        ),
+        writable.post("/v1/events", json=event("relations.established", "PAN", "KOR", "1950"), headers=WRITER),
         writable.post("/v1/events", json={"type": "note.recorded"}, headers=WRITER),
         writable.post("/v1/events", json=event("note.recorded", "PAN", "Taiwn", "2020"), headers=WRITER),
         writable.post("/v1/events/batch", json={"events": []}, headers=WRITER),
@@ -55,3 +58,58 @@ def test_no_response_ever_shows_a_token(writable: TestClient) -> None:
     for response in responses:
         assert TOKEN not in response.text
         assert all(TOKEN not in value for value in response.headers.values())
+
+
+# Every write route checks the token first, before it reads the body
+
+
+def _writes(client: TestClient) -> dict[str, tuple[str, dict[str, Any]]]:
+    target = state(client, "PAN", "XKX", "2014-01-01")["diplomatic"]["event"]
+    replacement = event("relations.established", "Panama", "Kosovo", "2013-09-01")
+    return {
+        "append": ("/v1/events", event("note.recorded", "PAN", "KOR", "2020")),
+        "batch": ("/v1/events/batch", {"events": [event("note.recorded", "PAN", "KOR", "2020")]}),
+        "retraction": (f"/v1/events/{target}/retraction", {"reason": "misread"}),
+        "correction": (f"/v1/events/{target}/correction", {"reason": "misread", "replacement": replacement}),
+        "entity": ("/v1/entities", {"code": "ZZA", "name": "Zedland", "kind": "state"}),
+    }
+
+
+BODIES: dict[str, Callable[[dict[str, Any]], bytes]] = {
+    "valid": lambda body: json.dumps(body).encode(),
+    "invalid-json": lambda body: json.dumps(body).encode()[:-3],
+    "invalid-fields": lambda body: json.dumps({**body, "unexpected": [1]}).encode(),
+    "not-utf8": lambda body: b'{"reason": "\xff\xfe"}',
+    "too-large": lambda body: b" " * (2 * 1024 * 1024) + json.dumps(body).encode(),
+}
+CREDENTIALS = {
+    "none": {},
+    "unknown": {"Authorization": "Bearer not-the-token"},
+    "basic": {"Authorization": f"Basic {TOKEN}"},
+    "empty": {"Authorization": "Bearer "},
+}
+
+
+@pytest.mark.parametrize("body", sorted(BODIES))
+@pytest.mark.parametrize("route", ["append", "batch", "retraction", "correction", "entity"])
+def test_every_write_without_a_known_token_is_401_whatever_its_body(
+    refusing: TestClient, route: str, body: str
+) -> None:
+    before = log_head(refusing)
+    path, sent = _writes(refusing)[route]
+
+    for credentials in CREDENTIALS.values():
+        response = refusing.post(
+            path, content=BODIES[body](sent), headers={**credentials, "Content-Type": "application/json"}
+        )
+
+        problem(response, 401)
+        assert response.headers["www-authenticate"].lower().startswith("bearer")
+    assert log_head(refusing) == before
+
+
+def test_a_read_only_server_answers_401_to_a_malformed_write_too(database_url: str) -> None:
+    with serving(database_url, tokens=None) as client:
+        response = client.post("/v1/events", content=b"{", headers={**WRITER, "Content-Type": "application/json"})
+
+    assert "read-only" in problem(response, 401)["detail"]
