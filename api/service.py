@@ -103,6 +103,8 @@ class Service:
             self.current()
         entity = self.read.entity(written.results[0])
         assert entity is not None
+        if self._served(written) != NOW:  # the names it was registered with, not those added since
+            entity = entity.model_copy(update={"aliases": list(dict.fromkeys(spec.aliases))})
         return entity, written, self._acknowledged(written, entity.position)
 
     def append(
@@ -118,7 +120,7 @@ class Service:
             written = self.app.append(spec, by, expected_version=expected_version, event_id=event_id, request=request)
             positions = self._place(written)
         if not written.created:
-            event = self._read_back(UUID(written.results[0]))
+            event = self._read_back(UUID(written.results[0]), self._served(written))
             return event, written, self._acknowledged(written, event.position)
         new = written.events[0]
         assert isinstance(new, FactRecorded)
@@ -130,7 +132,8 @@ class Service:
             written = self.app.append_many(specs, by, request=request)
             positions = self._place(written)
         if not written.created:
-            events = [self._read_back(UUID(i)) for i in written.results]
+            at = self._served(written)
+            events = [self._read_back(UUID(i), at) for i in written.results]
             ack = self._acknowledged(written, max(e.position for e in events))
             return [e.model_dump(mode="json") for e in events], ack
         facts = [e for e in written.events if isinstance(e, FactRecorded)]
@@ -162,7 +165,7 @@ class Service:
         with self.writing, self.db.exclusive():
             written = self.app.retract(a, b, event_id, reason, by, expected_version=expected_version, request=request)
             self.current()
-        event = self.read.event(event_id)
+        event = self.read.event(event_id, self._served(written))
         return event, self._acknowledged(written, event.retracted.position if event.retracted else event.position)
 
     def correct(
@@ -182,7 +185,8 @@ class Service:
                 a, b, event_id, replacement, reason, by, expected_version=expected_version, request=request
             )
             self.current()
-        old, new = (self.read.event(UUID(i)) for i in written.results)
+        at = self._served(written)
+        old, new = (self.read.event(UUID(i), at) for i in written.results)
         return old, new, self._acknowledged(written, new.position)
 
     def _place(self, written: Written, *, catch_up: bool = True) -> list[int]:
@@ -211,10 +215,19 @@ class Service:
         self._placed = (numbers[-1], first + len(numbers) - 1)
         return list(range(first, first + len(numbers)))
 
-    def _read_back(self, event_id: UUID) -> EventOut:
+    def _read_back(self, event_id: UUID, at: int = NOW) -> EventOut:
         """An event recorded before, from the read model brought up to the log's head."""
         self.current()
-        return self.read.event(event_id)
+        return self.read.event(event_id, at)
+
+    def _served(self, written: Written) -> int:
+        """The position a write's answer is read at: as known now, or, for a keyed request served
+        before, as known when it was served. A retry gets the first answer again, not what later
+        writes made of it (an event retracted since, an entity with more names)."""
+        if written.positions or written.request is None:
+            return NOW
+        self.current()
+        return self.read.request_position(written.request) or NOW
 
     def _acknowledged(self, written: Written, fallback: int) -> Ack:
         """The position a client can read its write at: this write's last entry, or the first one's."""
