@@ -150,6 +150,49 @@ def _other(body: dict[str, Any]) -> dict[str, Any]:
     return {**body, "name": body["name"] + " Republic"}
 
 
+def _append(client: TestClient) -> tuple[str, dict[str, Any]]:
+    return "/v1/events", korea_note()
+
+
+def _retract(client: TestClient, event_id: str) -> None:
+    ok(client.post(f"/v1/events/{event_id}/retraction", json={"reason": "withdrawn later"}, headers=WRITER))
+
+
+def _changed_since(client: TestClient, path: str, answer: dict[str, Any]) -> None:
+    """Change what the first answer showed, by another request made after it."""
+    if path == "/v1/entities":
+        service = client.app.state.service  # type: ignore[attr-defined]
+        assert service.add_aliases(answer["code"], ["Zeddy"], "importer") == []  # what an import adds
+    elif "events" in answer:
+        _retract(client, answer["events"][0]["id"])
+    elif "replacement" in answer:
+        _retract(client, answer["replacement"]["id"])
+    elif answer["retracted"] is None:
+        _retract(client, answer["id"])
+
+
+@pytest.mark.parametrize(
+    "write",
+    [_append, _batch, _retraction, _correction, _registration],
+    ids=["append", "batch", "retraction", "correction", "entity"],
+)
+def test_a_keyed_write_sent_again_after_later_changes_returns_the_first_answer_as_it_was(
+    writable: TestClient, write: Callable[[TestClient], tuple[str, dict[str, Any]]]
+) -> None:
+    """The first answer, not the resource as it is now: a retry after a retraction of the appended
+    event (or an alias given to the registered entity) returns what the write answered then."""
+    path, body = write(writable)
+    first = writable.post(path, json=body, headers=keyed())
+    ok(first, 200 if "retraction" in path else 201)
+    _changed_since(writable, path, first.json())
+    head = log_head(writable)
+
+    again = writable.post(path, json=body, headers=keyed())
+
+    assert_same_answer(first, again)
+    assert log_head(writable) == head
+
+
 def test_a_retraction_retried_with_its_key_is_not_refused_as_already_retracted(writable: TestClient) -> None:
     path, body = _retraction(writable)
     first = ok(writable.post(path, json=body, headers=keyed()))
