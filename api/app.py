@@ -10,7 +10,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from api.logs import redact_access_log
-from api.middleware import BodyLimit, HeadAsGet, Metrics, WritersFirst
+from api.middleware import BodyLimit, HeadAsGet, Metrics, NoSniff, WritersFirst
 from api.problems import install
 from api.routes import ROUTERS
 from api.service import Service
@@ -63,6 +63,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(WritersFirst, routes=[route for router in ROUTERS for route in router.routes])
     app.add_middleware(HeadAsGet)
     app.add_middleware(Metrics)
+    app.add_middleware(NoSniff)
     app.state.writers = writers
     for router in ROUTERS:
         app.include_router(router)

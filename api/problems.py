@@ -93,6 +93,8 @@ def problem(status: int, kind: str, detail: str, headers: dict[str, str] | None 
         "detail": detail,
         **{k: v for k, v in extra.items() if v is not None},
     }
+    # Also here: a 500 is sent outside the app's middleware (api.middleware.NoSniff).
+    headers = {**(headers or {}), "X-Content-Type-Options": "nosniff"}
     return JSONResponse(body, status_code=status, media_type=PROBLEM, headers=headers)
 
 
