@@ -30,7 +30,9 @@ class Settings(BaseSettings):
             try:
                 lines += self.tokens_file.read_text(encoding="utf-8").splitlines()
             except OSError as error:
-                raise BadTokens(f"cannot read CHANCERY_TOKENS_FILE {str(self.tokens_file)!r}: {error.strerror}") from None
+                raise BadTokens(
+                    f"cannot read CHANCERY_TOKENS_FILE {str(self.tokens_file)!r}: {error.strerror}"
+                ) from None
         return Writers.parse(lines)
 
 
@@ -42,7 +44,7 @@ class Writers:
 
     @classmethod
     def parse(cls, lines: list[str]) -> Writers:
-        pairs = []
+        pairs: list[tuple[str, bytes]] = []
         for number, line in enumerate(lines, start=1):
             line = line.strip()
             if not line or line.startswith("#"):
@@ -51,6 +53,13 @@ class Writers:
             if not sep or not writer.strip() or not token.strip():
                 raise BadTokens(f"writer token entry {number} is not of the form writer:token")
             pairs.append((writer.strip(), token.strip().encode()))
+        owners: dict[bytes, str] = {}
+        for writer, token in pairs:
+            if owners.setdefault(token, writer) != writer:
+                raise BadTokens(
+                    f"the writers {owners[token]!r} and {writer!r} are given the same token: "
+                    "each token must stand for one writer"
+                )
         return cls(pairs)
 
     def __bool__(self) -> bool:

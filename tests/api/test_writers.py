@@ -4,13 +4,21 @@ answer ever shows a token."""
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
+from api.app import create_app
+from api.settings import BadTokens, Settings
 from tests.api.conftest import TOKEN, WRITER, event, head, log_head, ok, problem, serving, state
+
+CHANCERY = str(Path(sys.executable).parent / "chancery")
 
 
 def test_writing_needs_a_known_bearer_token(refusing: TestClient) -> None:
@@ -113,3 +121,47 @@ def test_a_read_only_server_answers_401_to_a_malformed_write_too(database_url: s
         response = client.post("/v1/events", content=b"{", headers={**WRITER, "Content-Type": "application/json"})
 
     assert "read-only" in problem(response, 401)["detail"]
+
+
+# Each token stands for one writer
+
+
+@pytest.mark.parametrize(
+    "tokens", ["alice:shared-token,bob:shared-token", "alice:shared-token, bob : shared-token ,carol:other"]
+)
+def test_a_token_given_to_two_writers_is_refused_at_start_up(tokens: str, sqlite_url: str) -> None:
+    with pytest.raises(BadTokens) as refused:
+        create_app(Settings(database_url=sqlite_url, tokens=tokens, tokens_file=None))
+
+    assert "shared-token" not in str(refused.value)
+    assert "alice" in str(refused.value) and "bob" in str(refused.value)
+
+
+def test_a_token_in_the_file_that_another_writer_has_in_the_environment_is_refused(tmp_path: Path) -> None:
+    listed = tmp_path / "tokens"
+    listed.write_text("# writers\nbob:shared-token\n", encoding="utf-8")
+
+    with pytest.raises(BadTokens):
+        Settings(tokens="alice:shared-token", tokens_file=listed).writers()
+
+
+def test_one_writer_may_have_several_tokens_and_give_one_twice() -> None:
+    writers = Settings(tokens="alice:one,alice:two,alice:one,bob:three", tokens_file=None).writers()
+
+    assert [writers.writer_for(t) for t in ("one", "two", "three")] == ["alice", "alice", "bob"]
+
+
+def test_serve_refuses_a_token_given_to_two_writers_in_one_line(sqlite_url: str) -> None:
+    environment = {**os.environ, "CHANCERY_TOKENS": "alice:shared-token,bob:shared-token"}
+
+    result = subprocess.run(
+        [CHANCERY, "serve", "--database-url", sqlite_url, "--port", "1"],
+        capture_output=True,
+        text=True,
+        env=environment,
+        timeout=60,
+    )
+
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1 and "shared-token" not in result.stderr
+    assert "alice" in result.stderr and "bob" in result.stderr
