@@ -54,10 +54,10 @@ class Writers:
                 raise BadTokens(f"writer token entry {number} is not of the form writer:token")
             pairs.append((writer.strip(), token.strip().encode()))
         owners: dict[bytes, str] = {}
-        for writer, token in pairs:
-            if owners.setdefault(token, writer) != writer:
+        for name, secret in pairs:
+            if owners.setdefault(secret, name) != name:
                 raise BadTokens(
-                    f"the writers {owners[token]!r} and {writer!r} are given the same token: "
+                    f"the writers {owners[secret]!r} and {name!r} are given the same token: "
                     "each token must stand for one writer"
                 )
         return cls(pairs)
