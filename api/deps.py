@@ -18,7 +18,7 @@ from api.problems import BadRequest, Unauthorized
 from api.service import Service
 from api.settings import Writers
 from domain import Keyed
-from events import InvalidDate, change_edge, parse_day
+from events import InvalidDate, change_edge, parse_day, parse_moment
 from projections import MAX_POSITION
 
 # The dependencies are coroutines: the framework runs a plain function in a worker thread, a
@@ -82,16 +82,9 @@ async def as_of(
 
 def _moment(known_at: str) -> datetime:
     try:
-        moment = datetime.fromisoformat(known_at)
-    except ValueError:
-        raise BadRequest(f"{known_at!r} is not an RFC 3339 time", ["query", "known_at"]) from None
-    if moment.tzinfo is None:
-        raise BadRequest("known_at needs a time zone offset, as in 2017-06-13T00:00:00Z", ["query", "known_at"])
-    try:
-        moment.astimezone(UTC)
-    except OverflowError:
-        raise BadRequest(f"{known_at!r} is out of range once taken to UTC", ["query", "known_at"]) from None
-    return moment
+        return parse_moment(known_at)
+    except InvalidDate as error:
+        raise BadRequest(f"known_at: {error}", ["query", "known_at"]) from None
 
 
 def today() -> date:

@@ -1,6 +1,16 @@
 """The vocabulary of Chancery: event types, EDTF dates and the values clients send."""
 
-from events.dates import EdtfDate, InvalidDate, Precision, Window, change_edge, parse_date, parse_day, recorded_date
+from events.dates import (
+    EdtfDate,
+    InvalidDate,
+    Precision,
+    Window,
+    change_edge,
+    parse_date,
+    parse_day,
+    parse_moment,
+    recorded_date,
+)
 from events.models import CODE_PATTERN, EntityIn, EventIn, Prose, Source, is_code
 from events.vocabulary import (
     DiplomaticStatus,
@@ -29,5 +39,6 @@ __all__ = [
     "is_code",
     "parse_date",
     "parse_day",
+    "parse_moment",
     "recorded_date",
 ]

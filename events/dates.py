@@ -1,15 +1,17 @@
-"""EDTF dates (level 0/1 subset) and the windows of days they cover."""
+"""EDTF dates (level 0/1 subset) and the windows of days they cover; RFC 3339 times (record time)."""
 
 from __future__ import annotations
 
 import calendar
 import re
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from functools import lru_cache
 
 _FORM = re.compile(r"^(?P<base>\d{4}(?:-\d{2}(?:-\d{2})?)?)(?P<mark>[?~%]?)$", re.ASCII)
+# RFC 3339's date-time: full-date "T" full-time, seconds and an offset required (T and Z in any case).
+_MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?P<offset>[Zz]|[+-]\d{2}:\d{2})?", re.ASCII)
 
 
 class Precision(StrEnum):
@@ -122,3 +124,21 @@ def change_edge(text: str, end: bool) -> date:
     if parsed.window.first == date.min:
         raise InvalidDate(f"{text} reaches back before 0001-01-01; give a day, as in 0001-01-01")
     return parsed.window.first - timedelta(days=1)
+
+
+def parse_moment(text: str) -> datetime:
+    """An RFC 3339 time with its offset (``2017-06-13T00:00:00Z``), and no other ISO 8601 form."""
+    form = _MOMENT.fullmatch(text)
+    if form is None:
+        raise InvalidDate(f"{text!r} is not an RFC 3339 time, as in 2017-06-13T00:00:00Z")
+    if form["offset"] is None:
+        raise InvalidDate(f"{text!r} needs a time zone offset, as in 2017-06-13T00:00:00Z")
+    try:
+        moment = datetime.fromisoformat(text.upper())
+    except ValueError:
+        raise InvalidDate(f"{text!r} is not a time that exists: a field or the offset is out of range") from None
+    try:
+        moment.astimezone(UTC)
+    except OverflowError:
+        raise InvalidDate(f"{text!r} is out of range once taken to UTC") from None
+    return moment

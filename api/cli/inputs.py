@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
@@ -12,7 +12,7 @@ import typer
 from pydantic import ValidationError
 
 from api.service import Service
-from events import EventIn, InvalidDate, change_edge, parse_day
+from events import EventIn, InvalidDate, change_edge, parse_day, parse_moment
 
 DatabaseUrl = Annotated[
     str | None,
@@ -40,16 +40,9 @@ def position_for(service: Service, known_at: str | None, at_position: int | None
 
 def moment(known_at: str) -> datetime:
     try:
-        parsed = datetime.fromisoformat(known_at)
-    except ValueError:
-        fail(f"--known-at {known_at!r} is not an RFC 3339 time")
-    if parsed.tzinfo is None:
-        fail("--known-at needs a time zone offset, as in 2017-06-13T00:00:00Z")
-    try:
-        parsed.astimezone(UTC)
-    except OverflowError:
-        fail(f"--known-at {known_at!r} is out of range once taken to UTC")
-    return parsed
+        return parse_moment(known_at)
+    except InvalidDate as error:
+        fail(f"--known-at: {error}")
 
 
 def day(text: str) -> date:
