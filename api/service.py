@@ -31,6 +31,7 @@ from projections import (
     timestamp,
 )
 from projections.models import Data
+from projections.paging import Key, Paged
 from projections.reading import Behind
 from projections.stored import stored_data, stored_event
 from projections.stores import open_store
@@ -322,11 +323,28 @@ class Service:
     def timeline(self, a: str, b: str, at: int | None = None) -> Timeline:
         return self._answer(partial(self.read.timeline, *self.pair(a, b)), at)
 
+    def timeline_page(self, a: str, b: str, at: int | None, limit: int, after: Key | None) -> Paged[Timeline]:
+        """A page of the pair's timeline: ``limit`` events after ``after``."""
+        return self._answer(partial(self.read.timeline_page, *self.pair(a, b), limit=limit, after=after), at)
+
     def entity_timelines(self, name: str, at: int | None = None) -> EntityTimelines:
         return self._answer(partial(self.read.entity_timelines, self.code(name)), at)
 
+    def entity_timelines_page(
+        self, name: str, at: int | None, limit: int, after: Key | None
+    ) -> Paged[EntityTimelines]:
+        """A page of the timelines of an entity's relations: ``limit`` events after ``after``."""
+        return self._answer(partial(self.read.entity_timelines_page, self.code(name), limit=limit, after=after), at)
+
     def changes(self, start: date, end: date, entity: str | None = None, at: int | None = None) -> Changes:
         return self._answer(partial(self.read.changes, start, end, self.code(entity) if entity else None), at)
+
+    def changes_page(
+        self, start: date, end: date, entity: str | None, at: int | None, limit: int, after: Key | None
+    ) -> Paged[Changes]:
+        """A page of what changed between two days: ``limit`` events after ``after``."""
+        code = self.code(entity) if entity else None
+        return self._answer(partial(self.read.changes_page, start, end, code, limit=limit, after=after), at)
 
     def events(self, at: int | None = None, entity: str | None = None, **filters: Any) -> list[EventOut]:
         return self._answer(partial(self.read.events, entity=self.code(entity) if entity else None, **filters), at)
@@ -349,5 +367,7 @@ class Service:
             except Behind as behind:
                 left = deadline - time.monotonic()
                 if left <= 0:
-                    raise NotCaughtUp(f"the read model did not reach the log's head within {READ_WAIT_SECONDS:g} s") from None
+                    raise NotCaughtUp(
+                        f"the read model did not reach the log's head within {READ_WAIT_SECONDS:g} s"
+                    ) from None
                 self._catch_up(behind.head, left)

@@ -16,13 +16,28 @@ from projections.models import (
     RelationState,
     Timeline,
 )
+from projections.paging import (
+    BY_BEGINNING,
+    BY_EFFECT,
+    BY_RELATION,
+    DEFAULT_LIMIT,
+    MAX_LIMIT,
+    InvalidCursor,
+    Key,
+    Order,
+    Paged,
+)
 from projections.projector import Busy, Projector
 from projections.read_model import ReadModel
 from projections.reading import MAX_POSITION, NOW, Behind
 from projections.schema import create_tables
 
 __all__ = [
+    "BY_BEGINNING",
+    "BY_EFFECT",
+    "BY_RELATION",
     "Behind",
+    "DEFAULT_LIMIT",
     "Busy",
     "AuditEntry",
     "AuditPage",
@@ -36,6 +51,11 @@ __all__ = [
     "EntityTimelines",
     "EventOut",
     "EventPage",
+    "InvalidCursor",
+    "Key",
+    "MAX_LIMIT",
+    "Order",
+    "Paged",
     "LogEntry",
     "Projector",
     "ReadModel",

@@ -8,6 +8,7 @@ from typing import Any
 from domain import relation_key
 from projections.columns import EVENT
 from projections.models import Changes, EntityRef, EventOut, RelationChange, RelationState
+from projections.paging import BY_EFFECT, Key, Paged, page
 from projections.reading import NOW, VISIBLE, Parts, marks, tuples
 from projections.rows import event_out
 from projections.state import StateReads
@@ -18,30 +19,54 @@ class ChangeReads(StateReads):
     def changes(
         self, start: date, end: date, entity: str | None = None, at: int = NOW, *, fresh: bool = False
     ) -> Changes:
-        """Events that took effect after the end of ``start`` and by the end of ``end``."""
+        """Everything that changed between the two days, at once."""
+        return self.changes_page(start, end, entity, at, fresh=fresh).answer
+
+    def changes_page(
+        self,
+        start: date,
+        end: date,
+        entity: str | None = None,
+        at: int = NOW,
+        *,
+        fresh: bool = False,
+        limit: int | None = None,
+        after: Key | None = None,
+    ) -> Paged[Changes]:
+        """Events that took effect after the end of ``start`` and by the end of ``end``, in the
+        order they took effect; a page of ``limit`` of them after ``after``, and each relation they
+        touched. A relation whose events span pages is on each, with the events of that page."""
         where = ["last_day > ?", "last_day <= ?", VISIBLE]
         params: list[Any] = [start.isoformat(), end.isoformat(), at, at]
         if entity:
             where.append("(a = ? OR b = ?)")
             params += [entity, entity]
+        if after is not None:
+            condition, values = after.after()
+            where.append(condition)
+            params += values
+        more = "" if limit is None else f" LIMIT {limit + 1:d}"
         with self.db.read() as cursor:
             position = self._at(cursor, at, fresh)
             cursor.execute(
-                f"SELECT {EVENT} FROM rm_events WHERE {' AND '.join(where)} ORDER BY last_day, first_day, position",
-                params,
+                f"SELECT {EVENT} FROM rm_events WHERE {' AND '.join(where)} ORDER BY {BY_EFFECT.sql}{more}", params
             )
-            events = [event_out(row, at) for row in tuples(cursor.fetchall())]
+            rows, following = page(tuples(cursor.fetchall()), limit, BY_EFFECT)
+            events = [event_out(row, at) for row in rows]
             touched = sorted({relation_key(e.subject, e.counterpart) for e in events})
-            before, after = (self._states_on(cursor, touched, day, at, position, entity or "") for day in (start, end))
+            on_start, on_end = (
+                self._states_on(cursor, touched, day, at, position, entity or "") for day in (start, end)
+            )
             names = self._names(cursor, [c for key in touched for c in key.split("/")] + ([entity] if entity else []))
-        return Changes(
+        answer = Changes(
             from_day=start,
             to_day=end,
             entity=EntityRef(code=entity, name=names.get(entity, entity)) if entity else None,
             as_of_position=position,
             events=events,
-            relations=[_change(key, entity, names, before, after, events) for key in touched],
+            relations=[_change(key, entity, names, on_start, on_end, events) for key in touched],
         )
+        return Paged(answer, following)
 
     def _states_on(
         self, cursor: Cursor, keys: list[str], day: date, at: int, position: int, focus: str
@@ -56,8 +81,12 @@ class ChangeReads(StateReads):
 
 
 def _change(
-    key: str, entity: str | None, names: dict[str, str], before: dict[str, RelationState],
-    after: dict[str, RelationState], events: list[EventOut],
+    key: str,
+    entity: str | None,
+    names: dict[str, str],
+    before: dict[str, RelationState],
+    after: dict[str, RelationState],
+    events: list[EventOut],
 ) -> RelationChange:
     a, b = key.split("/")
     if entity == b:

@@ -155,7 +155,8 @@ class Timeline(Out):
     as_of_position: int
     version: int
     events: list[EventOut]
-    intervals: list[Interval]
+    intervals: list[Interval] = Field(description="the facts the page's events began, and the days each held")
+    next: str | None = Field(default=None, description="the link to the following page, null on the last")
 
 
 class EntityTimelines(Out):
@@ -163,7 +164,8 @@ class EntityTimelines(Out):
 
     entity: EntityRef
     as_of_position: int
-    timelines: list[Timeline]
+    timelines: list[Timeline] = Field(description="the relations the page's events are of, each with those events")
+    next: str | None = Field(default=None, description="the link to the following page, null on the last")
 
 
 class RelationChange(Out):
@@ -182,7 +184,8 @@ class Changes(Out):
     entity: EntityRef | None
     as_of_position: int
     events: list[EventOut] = Field(description="events that took effect after `from` and on or before `to`")
-    relations: list[RelationChange]
+    relations: list[RelationChange] = Field(description="each relation the page's events touched")
+    next: str | None = Field(default=None, description="the link to the following page, null on the last")
 
 
 class EventPage(Out):

@@ -9,7 +9,8 @@ INDEXES = [
     "CREATE INDEX IF NOT EXISTS rm_log_recorded_at ON rm_log (recorded_at)",
     "CREATE INDEX IF NOT EXISTS rm_events_a ON rm_events (a, first_day)",
     "CREATE INDEX IF NOT EXISTS rm_events_b ON rm_events (b, first_day)",
-    "CREATE INDEX IF NOT EXISTS rm_events_last_day ON rm_events (last_day)",
+    # What changed between two days, in pages: in the order events took effect, from any page on.
+    "CREATE INDEX IF NOT EXISTS rm_events_effect ON rm_events (last_day, first_day, position)",
     "CREATE INDEX IF NOT EXISTS rm_events_type ON rm_events (type, position)",
     # A relation's events by day, and what a state counts of them (its version, what is pending on a
     # day) from the index alone: of one relation, and grouped by relation, of each side of an entity.
@@ -36,7 +37,9 @@ TABLE_NAMES = [table.name for table in TABLES]
 PROJECTOR_INDEXES = ("rm_events_relation_counts", "rm_intervals_now_days")
 
 # Indexes that a longer one with the same first columns made redundant: a store made before loses them.
-RETIRED_INDEXES = ("rm_events_relation", "rm_intervals_now", "rm_intervals_a_now", "rm_intervals_b_now")
+RETIRED_INDEXES = (
+    "rm_events_relation", "rm_intervals_now", "rm_intervals_a_now", "rm_intervals_b_now", "rm_events_last_day"
+)
 
 
 def _index_name(statement: str) -> str:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Query, Request, Response
 
 from api.answers import acknowledge, answer, promptly
 from api.deps import AsOfDep, Code, Explain, KeyDep, OnQuery, ServiceDep, WriterDep, day, keyed, today
+from api.pages import CursorQuery, Limit, next_link, start_after
 from api.problems import responses
 from events import EntityIn
-from projections import EntityOut, EntityRelations, EntityTimelines
+from projections import BY_RELATION, DEFAULT_LIMIT, EntityOut, EntityRelations, EntityTimelines
 
 router = APIRouter(tags=["entities"])
 
@@ -31,11 +32,16 @@ async def entity_relations(
 @router.get(
     "/v1/entities/{code}/timelines",
     response_model=EntityTimelines,
-    summary="The timeline of every relation of an entity, one request for all its partners.",
+    summary="The timeline of every relation of an entity, all its partners in one request; in pages.",
     responses=responses(422, 503),
 )
-def entity_timelines(code: Code, service: ServiceDep, at: AsOfDep) -> EntityTimelines:
-    return service.entity_timelines(code, at)
+def entity_timelines(
+    code: Code, request: Request, service: ServiceDep, at: AsOfDep, limit: Limit = DEFAULT_LIMIT,
+    cursor: CursorQuery = None,
+) -> EntityTimelines:
+    paged = service.entity_timelines_page(code, at, limit, start_after(BY_RELATION, cursor))
+    result = paged.answer
+    return result.model_copy(update={"next": next_link(request, paged.following, result.as_of_position)})
 
 
 @router.get("/v1/entities", response_model=list[EntityOut], summary="The registry, or a search by name or alias.",

@@ -33,8 +33,35 @@ export const searchEntities = (query) => getJson(`/v1/entities?${new URLSearchPa
 export const relationsOn = (entity, on) =>
   getJson(`/v1/entities/${segment(entity)}/relations?${new URLSearchParams({ on, explain: "false" })}`);
 
-/** The timeline of every relation of an entity, in one request: {entity, as_of_position, timelines}. */
-export const timelinesOf = (code) => getJson(`/v1/entities/${segment(code)}/timelines`);
+/**
+ * The timeline of every relation of an entity: {entity, as_of_position, timelines}. The answer
+ * comes in pages, each read at the first page's position; a relation whose events span two pages
+ * is on both, and is put back together here.
+ */
+export async function timelinesOf(code, limit = 1000) {
+  const first = await getJson(`/v1/entities/${segment(code)}/timelines?${new URLSearchParams({ limit })}`);
+  const byPartner = new Map();
+  let page = first;
+  for (;;) {
+    for (const timeline of page.timelines) {
+      const known = byPartner.get(timeline.b.code);
+      if (known) {
+        known.events.push(...timeline.events);
+        known.intervals.push(...timeline.intervals);
+      } else {
+        byPartner.set(timeline.b.code, { ...timeline, events: [...timeline.events], intervals: [...timeline.intervals] });
+      }
+    }
+    if (!page.next) break;
+    page = await getJson(page.next);
+  }
+  for (const timeline of byPartner.values()) timeline.intervals.sort(inTimelineOrder);
+  return { ...first, timelines: [...byPartner.values()], next: null };
+}
+
+/** The order of a timeline's intervals, as the service sorts them: by fact, the day each began, item. */
+const inTimelineOrder = (x, y) => compare(x.facet, y.facet) || compare(x.from, y.from) || compare(x.item, y.item);
+const compare = (x, y) => (x < y ? -1 : x > y ? 1 : 0);
 
 export const eventById = (id) => getJson(`/v1/events/${segment(id)}`);
 

@@ -263,3 +263,22 @@ def test_the_layout_reads_nothing_but_its_arguments() -> None:
     assert not re.search(r"(?<![.\w])(document|window|fetch|location|history|localStorage|navigator)\b", code)
     assert not re.search(r"^(let|var) ", code, flags=re.MULTILINE)  # no state of its own
     assert "new Date()" not in code and "todayIso" not in code  # not even the clock
+
+
+# ---------------------------------------------------------------- the timelines, page after page
+
+
+@pytest.mark.parametrize("limit", [1, 3, 10])
+def test_an_entitys_timelines_read_in_pages_are_put_back_together_as_one_answer(
+    blank: Visit, server: Server, limit: int
+) -> None:
+    whole = server.http.get("/v1/entities/PAN/timelines", params={"limit": 1000}).json()
+    assert whole["next"] is None
+    events = sum(len(timeline["events"]) for timeline in whole["timelines"])
+    assert events > 3 * limit  # so that relations do span pages
+
+    put_together = blank.page.evaluate(
+        "async (limit) => (await import('/static/api.js')).timelinesOf('PAN', limit)", limit
+    )
+
+    assert put_together == whole
