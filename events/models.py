@@ -90,6 +90,16 @@ Occurred = Annotated[
     AfterValidator(_check_occurred),
 ]
 EntityName = Annotated[str, StringConstraints(min_length=1, max_length=200), BeforeValidator(_no_nul)]
+
+
+def _not_blank(text: str) -> str:
+    if not text.strip():
+        raise ValueError("a name must hold more than white space")
+    return text
+
+
+# An entity's own name or alias: a reader must be able to look it up.
+OwnName = Annotated[EntityName, AfterValidator(_not_blank)]
 Code = Annotated[str, Field(pattern=CODE_PATTERN, examples=["PAN"])]
 
 
@@ -146,6 +156,6 @@ class EntityIn(Frozen):
     """An entity as a client registers it."""
 
     code: Code
-    name: EntityName
+    name: OwnName
     kind: EntityKind
-    aliases: Annotated[list[EntityName], Field(max_length=100)] = Field(default_factory=list)
+    aliases: Annotated[list[OwnName], Field(max_length=100)] = Field(default_factory=list)
