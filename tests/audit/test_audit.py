@@ -66,6 +66,24 @@ def verify_cli(url: str, *extra: str) -> subprocess.CompletedProcess[str]:
     return run("verify", "--database-url", url, *extra)
 
 
+def verified(url: str, through: str, digest: str | None = None) -> tuple[bool, str]:
+    """Whether the store passes ``verify``, asked on the command line or over HTTP, and the
+    findings it reports, a line each."""
+    if through == "cli":
+        result = verify_cli(url, *(["--digest", digest] if digest else []))
+        assert result.returncode in (0, 1), result.stderr
+        assert "Traceback" not in result.stdout + result.stderr
+        return result.returncode == 0, result.stdout
+    with TestClient(create_app(Settings(database_url=url))) as client:
+        answer = client.get("/v1/audit/verify", params={"digest": digest} if digest else {})
+    assert answer.status_code == 200, answer.text
+    report = answer.json()
+    return report["ok"], "\n".join(report["findings"])
+
+
+THROUGH = pytest.mark.parametrize("through", ["cli", "http"])
+
+
 def test_an_outsider_recomputes_every_hash_and_the_digest(store: str) -> None:
     service = Service(store)
     try:
@@ -118,7 +136,7 @@ def test_verify_and_replay_leave_no_scratch_tables_in_the_write_ahead_log(store:
     assert (after_verify, after_replay) == (0, 0)
 
 
-# Tampering, caught by ``chancery verify``
+# Tampering, caught by ``chancery verify`` and by ``GET /v1/audit/verify``
 
 
 def position_of(raw: RawStore, text: str) -> int:
@@ -132,21 +150,22 @@ def edit_state(raw: RawStore, position: int, old: str, new: str) -> None:
     raw.rows(f"UPDATE {raw.log} SET state = ? WHERE {raw.number} = ?", state.replace(old.encode(), new.encode()), number)
 
 
-def test_an_edited_event_row_is_caught_and_named(store: str, raw_store: RawStore) -> None:
+@THROUGH
+def test_an_edited_event_row_is_caught_and_named(store: str, raw_store: RawStore, through: str) -> None:
     position = position_of(raw_store, SUSPENSION)
     edit_state(raw_store, position, "2013-11-20", "2013-11-21")
-    result = verify_cli(store)
-    assert result.returncode == 1
-    assert f"position {position}:" in result.stdout
-    assert "Traceback" not in result.stdout + result.stderr
+    passed, findings = verified(store, through)
+    assert not passed
+    assert f"position {position}:" in findings
 
 
-def test_a_deleted_event_row_is_caught_and_named(store: str, raw_store: RawStore) -> None:
+@THROUGH
+def test_a_deleted_event_row_is_caught_and_named(store: str, raw_store: RawStore, through: str) -> None:
     number, _, _ = raw_store.log_rows()[20 - 1]
     raw_store.rows(f"DELETE FROM {raw_store.log} WHERE {raw_store.number} = ?", number)
-    result = verify_cli(store)
-    assert result.returncode == 1
-    assert "position 20: its content differs from the entry recorded then" in result.stdout
+    passed, findings = verified(store, through)
+    assert not passed
+    assert "position 20: its content differs from the entry recorded then" in findings
 
 
 def test_an_event_row_stored_twice_is_named_by_verify_and_the_server_still_answers_problem_json(
@@ -159,28 +178,33 @@ def test_an_event_row_stored_twice_is_named_by_verify_and_the_server_still_answe
         " WHERE topic = ? ORDER BY originator_version LIMIT 1", "domain.records:RelationsEstablished",
     )
 
-    result = verify_cli(store)
+    for through in ("cli", "http"):
+        passed, findings = verified(store, through)
 
-    assert result.returncode == 1, result.stderr
-    assert f"position {head + 1}: the read model cannot apply this entry" in result.stdout
+        assert not passed
+        assert f"position {head + 1}: the read model cannot apply this entry" in findings
     with TestClient(create_app(Settings(database_url=store)), raise_server_exceptions=False) as client:
         assert client.get("/healthz").status_code == 200
         answer = client.get("/v1/relations/PAN/TWN")
         assert answer.status_code == 500 and answer.headers["content-type"] == "application/problem+json"
 
 
-def test_two_swapped_event_rows_are_caught_at_the_first(store: str, raw_store: RawStore) -> None:
+@THROUGH
+def test_two_swapped_event_rows_are_caught_at_the_first(store: str, raw_store: RawStore, through: str) -> None:
     rows = raw_store.log_rows()
     (first, *first_content), (second, *second_content) = rows[30 - 1], rows[31 - 1]
     swap = f"UPDATE {raw_store.log} SET topic = ?, state = ? WHERE {raw_store.number} = ?"
     raw_store.rows(swap, *second_content, first)
     raw_store.rows(swap, *first_content, second)
-    result = verify_cli(store)
-    assert result.returncode == 1
-    assert "position 30:" in result.stdout
+    passed, findings = verified(store, through)
+    assert not passed
+    assert "position 30:" in findings
 
 
-def test_a_rewritten_chain_still_fails_against_the_digest_kept_before(store: str, raw_store: RawStore) -> None:
+@THROUGH
+def test_a_rewritten_chain_still_fails_against_the_digest_kept_before(
+    store: str, raw_store: RawStore, through: str
+) -> None:
     service = Service(store)
     try:
         kept = service.digest()
@@ -191,9 +215,9 @@ def test_a_rewritten_chain_still_fails_against_the_digest_kept_before(store: str
     raw_store.rows("UPDATE rm_tracking SET position = 0")
     for table in ("rm_events", "rm_intervals", "rm_entities", "rm_requests"):
         raw_store.rows(f"DELETE FROM {table}")
-    result = verify_cli(store, "--digest", f"{kept.position}:{kept.hash}")
-    assert result.returncode == 1
-    assert f"position {kept.position}: the recomputed hash differs from the kept digest" in result.stdout
+    passed, findings = verified(store, through, f"{kept.position}:{kept.hash}")
+    assert not passed
+    assert f"position {kept.position}: the recomputed hash differs from the kept digest" in findings
 
 
 # Export, restore, replay, import
