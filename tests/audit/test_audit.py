@@ -147,7 +147,9 @@ def position_of(raw: RawStore, text: str) -> int:
 def edit_state(raw: RawStore, position: int, old: str, new: str) -> None:
     number, _, state = raw.log_rows()[position - 1]
     assert old.encode() in state
-    raw.rows(f"UPDATE {raw.log} SET state = ? WHERE {raw.number} = ?", state.replace(old.encode(), new.encode()), number)
+    raw.rows(
+        f"UPDATE {raw.log} SET state = ? WHERE {raw.number} = ?", state.replace(old.encode(), new.encode()), number
+    )
 
 
 @THROUGH
@@ -175,7 +177,8 @@ def test_an_event_row_stored_twice_is_named_by_verify_and_the_server_still_answe
     raw_store.rows(
         f"INSERT INTO {raw_store.log} (originator_id, originator_version, topic, state)"
         f" SELECT originator_id, originator_version + 1000, topic, state FROM {raw_store.log}"
-        " WHERE topic = ? ORDER BY originator_version LIMIT 1", "domain.records:RelationsEstablished",
+        " WHERE topic = ? ORDER BY originator_version LIMIT 1",
+        "domain.records:RelationsEstablished",
     )
 
     for through in ("cli", "http"):
