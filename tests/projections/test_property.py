@@ -108,8 +108,9 @@ def history(draw: Any) -> list[Any]:
 days = st.dates(date(1999, 12, 31), date(2005, 1, 1))
 
 
-def run_history(service: Service, steps: list[Any]) -> None:
-    """Record the steps in order; refused ones are tried again in later passes."""
+def run_history(service: Service, steps: list[Any]) -> tuple[int, int]:
+    """Record the steps in order; refused ones are tried again in later passes. How many of the
+    appends were recorded, and how many there were."""
     for code in PARTIES:
         service.register_entity(EntityIn(code=code, name=f"Entity {code}", kind="state"), "t")
     accepted: list[Any] = []
@@ -128,6 +129,7 @@ def run_history(service: Service, steps: list[Any]) -> None:
             except ChanceryError:
                 refused.append(step_)
         waiting = refused
+    return len(accepted), sum(1 for step_ in steps if step_[0] == "append")
 
 
 def edge_days(log: list[tuple[int, Any]]) -> set[date]:
@@ -182,16 +184,24 @@ def test_stored_state_equals_the_fold_of_the_log(database_url: str, raw_store: R
     """On each store; the examples are drawn in here so that each store runs its own number of them,
     each on the store emptied again."""
 
+    recorded, sent_ = 0, 0
+
     @settings(max_examples=EXAMPLES[raw_store.kind], deadline=None, suppress_health_check=[HealthCheck.too_slow])
     @given(steps=history(), probes=probes)
     def holds(steps: list[Any], probes: list[tuple[date, int, tuple[str, str]]]) -> None:
+        nonlocal recorded, sent_
         raw_store.clear()
         service = Service(database_url)
         try:
             with catching_up(by_chunks):
-                run_history(service, steps)
+                accepted, appends = run_history(service, steps)
+                assert accepted, "every append of the history was refused: the comparison would prove nothing"
                 check_equal(service, probes)
         finally:
             service.close()
+        recorded, sent_ = recorded + accepted, sent_ + appends
 
     holds()
+    # The histories are valid walks, refused only where imprecise dates or two walks of one facet
+    # clash (about a quarter of the appends): the read model was compared on histories, not empty logs.
+    assert recorded >= sent_ / 2, f"only {recorded} of {sent_} appends were recorded"
