@@ -83,13 +83,17 @@ def test_a_second_load_appends_nothing(store):
 
 
 @pytest.mark.parametrize(
-    "name",
-    ["Taiwan", "Republic of China", "ROC", "China", "People's Republic of China", "PRC",
-     "Sahrawi Arab Democratic Republic", "SADR", "Kosovo", "Qing dynasty", "Belt and Road Initiative",
-     "UN Security Council", "Rio Group", "United States", "India", "South Korea"],
+    ("name", "code"),
+    [("Taiwan", "TWN"), ("Republic of China", "TWN"), ("ROC", "TWN"), ("China", "CHN"),
+     ("People's Republic of China", "CHN"), ("PRC", "CHN"), ("Sahrawi Arab Democratic Republic", "ESH"),
+     ("SADR", "ESH"), ("Western Sahara", "ESH"), ("Kosovo", "XKX"), ("Qing dynasty", "QING"),
+     ("Belt and Road Initiative", "BRI"), ("UN Security Council", "UNSC"), ("United Nations", "UN"),
+     ("Rio Group", "RIO"), ("United States", "USA"), ("US", "USA"), ("India", "IND"), ("South Korea", "KOR"),
+     ("Panamá", "PAN")],
 )
-def test_the_names_people_use_find_the_entity(store, name):
-    assert store.code(name.lower())
+def test_the_names_people_use_find_the_entity(store, name, code):
+    assert store.code(name.lower()) == code
+    assert store.code(name.upper()) == code
 
 
 def statuses(store: Service, on: date) -> dict[str, str]:
