@@ -129,6 +129,8 @@ def change_edge(text: str, end: bool) -> date:
 def parse_moment(text: str) -> datetime:
     """An RFC 3339 time with its offset (``2017-06-13T00:00:00Z``), and no other ISO 8601 form."""
     form = _MOMENT.fullmatch(text)
+    if form is None and re.fullmatch(r"\d{4}-\d{2}-\d{2}", text, re.ASCII):
+        raise InvalidDate(f"{text!r} is a day: give a time and its time zone offset, as in {text}T00:00:00Z")
     if form is None:
         raise InvalidDate(f"{text!r} is not an RFC 3339 time, as in 2017-06-13T00:00:00Z")
     if form["offset"] is None:
