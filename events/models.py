@@ -93,12 +93,14 @@ EntityName = Annotated[str, StringConstraints(min_length=1, max_length=200), Bef
 
 
 def _not_blank(text: str) -> str:
+    """The name without the white space around it (lookups let it go too, so it could never be
+    found with it), and never white space alone."""
     if not text.strip():
         raise ValueError("a name must hold more than white space")
-    return text
+    return text.strip()
 
 
-# An entity's own name or alias: a reader must be able to look it up.
+# An entity's own name or alias: a reader must be able to look it up, so it is kept trimmed.
 OwnName = Annotated[EntityName, AfterValidator(_not_blank)]
 Code = Annotated[str, Field(pattern=CODE_PATTERN, examples=["PAN"])]
 

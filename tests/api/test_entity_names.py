@@ -38,3 +38,12 @@ def test_names_with_spaces_inside_are_still_taken(writable: TestClient) -> None:
 
     assert stored["aliases"] == ["Zed Land", "Z"]
     assert ok(writable.get("/v1/entities/zed land"))["code"] == "ZZA"
+
+
+def test_white_space_around_a_name_is_let_go_so_that_the_name_can_be_looked_up(writable: TestClient) -> None:
+    sent = zedland(name=" Zedland\t", aliases=[" Zed", "Zed Land \n"])
+    stored = ok(writable.post("/v1/entities", json=sent, headers=WRITER), 201)
+
+    assert (stored["name"], stored["aliases"]) == ("Zedland", ["Zed", "Zed Land"])
+    assert ok(writable.get("/v1/entities/Zed"))["code"] == "ZZA"
+    assert ok(writable.get("/v1/entities", params={"q": "zed land"}))[0]["code"] == "ZZA"
