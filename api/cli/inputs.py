@@ -87,21 +87,26 @@ def event_from_options(given: dict[str, Any], quote: str | None, url: str | None
     )
 
 
-def lines(file: Path) -> list[str]:
+def utf8_text(file: Path) -> str:
+    """The UTF-8 text of ``file`` ('-': standard input), or a refusal saying why it cannot be had."""
     try:
-        text = sys.stdin.read() if str(file) == "-" else file.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        fail(f"cannot read {file}: {getattr(error, 'strerror', None) or error}")
-    return text.splitlines()
+        data = sys.stdin.buffer.read() if str(file) == "-" else file.read_bytes()
+    except OSError as error:
+        fail(f"cannot read {file}: {error.strerror}")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        fail(f"{file}:{line}: not UTF-8 text (byte {data[error.start]:#04x} at offset {error.start})")
+
+
+def lines(file: Path) -> list[str]:
+    return utf8_text(file).splitlines()
 
 
 def read_events(file: Path) -> list[EventIn]:
-    try:
-        text = sys.stdin.read() if str(file) == "-" else file.read_text(encoding="utf-8")
-    except OSError as error:
-        fail(f"cannot read {file}: {error.strerror}")
     specs = []
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in enumerate(lines(file), start=1):
         if not line.strip():
             continue
         try:
