@@ -35,7 +35,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        service = Service(settings.database_url)
+        service = Service(settings.database_url, settings.connect_timeout)
         app.state.service = service
         if not writers:
             log.warning("no writer tokens configured (CHANCERY_TOKENS): the HTTP API is read-only")

@@ -54,10 +54,13 @@ class NotCaughtUp(Exception):
 
 
 class Service:
-    def __init__(self, database_url: str):
-        self.store = open_store(database_url)
+    def __init__(self, database_url: str, connect_timeout: float | None = None):
+        """The store ``database_url`` names, waiting ``connect_timeout`` seconds at most for a
+        connection to it (default: the store's own)."""
+        self.store = open_store(database_url, connect_timeout)
         with self.store.opening():
             self.app = Chancery(env=self.store.settings(), stored_entries=self.store.stored_entries)
+            self.store.bound_waits(self.app.recorder)
             self.db = self.store.database()
             create_tables(self.db)
         self.writing = self.store.writer_turn()
@@ -248,6 +251,14 @@ class Service:
     def position(self) -> int:
         """The read model's newest position."""
         return self.read.position()
+
+    def ready(self) -> int:
+        """The position of the log's head as found now, once the read model has applied it
+        (``NotCaughtUp`` if it cannot in time). Later entries are not chased: under a stream of
+        writes the model is never at the head at the very moment it is looked at."""
+        head = self.head()
+        self._catch_up(head, READ_WAIT_SECONDS)
+        return self.position_of(head)
 
     def position_of(self, notification: int) -> int:
         """The position of the entry the store numbered ``notification`` (0: none applied)."""

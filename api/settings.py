@@ -19,6 +19,8 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="CHANCERY_", extra="ignore")
 
     database_url: str = DEFAULT_DATABASE_URL
+    connect_timeout: float = Field(default=5.0, ge=1, le=3600)
+    """Seconds to wait for a connection to the store (PostgreSQL): to open one, or for a pool's."""
     tokens: str | None = Field(default=None, repr=False)
     tokens_file: Path | None = None
 

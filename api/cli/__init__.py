@@ -7,10 +7,12 @@ into one typer app and runs it, turning every refusal into one line on stderr an
 
 from __future__ import annotations
 
+import os
 import sys
-from typing import NoReturn
+from typing import Annotated, NoReturn
 
 import typer
+from pydantic import ValidationError
 from typer._click import exceptions as click_errors  # typer carries its own copy of click
 
 from api.audit import StoreNotEmpty
@@ -42,6 +44,19 @@ for command in (serve, writes.seed, writes.append, reads.state, reads.timeline, 
     app.command()(command)
 app.command(name="import")(writes.import_)
 
+
+@app.callback()
+def options(
+    connect_timeout: Annotated[
+        float | None,
+        typer.Option(min=1, max=3600, help="seconds to wait for the store to answer a connection "
+                     "(default: $CHANCERY_CONNECT_TIMEOUT, else 5)"),
+    ] = None,
+) -> None:
+    """Diplomatic relations on any date, from an append-only, sourced log."""
+    if connect_timeout is not None:
+        os.environ["CHANCERY_CONNECT_TIMEOUT"] = str(connect_timeout)  # the server's workers too
+
 REFUSALS = (UsageProblem, ChanceryError, InvalidDate, BadSeedFile, BadDatabaseUrl, BadTokens, NotCaughtUp,
             BadArchive, StoreNotEmpty, BadSource)
 """What a command may raise for a reason the user can mend: said in one line, never as a traceback."""
@@ -62,10 +77,21 @@ def main() -> None:
         _die("aborted")
     except REFUSALS as error:
         _die(getattr(error, "detail", None) or str(error))
+    except ValidationError as error:
+        if error.title != "Settings":
+            raise
+        _die(_setting(error))
     except STORE_ERRORS as error:
         said = (str(error).strip().splitlines() or [type(error).__name__])[0]
         _die(f"the store cannot be reached or is busy: {said}" if transient(error) else f"the store failed: {said}")
     sys.exit(result if isinstance(result, int) else 0)
+
+
+def _setting(error: ValidationError) -> str:
+    """A setting from the environment that is not what it must be, said in one line."""
+    first = error.errors()[0]
+    name = "CHANCERY_" + "_".join(str(part) for part in first["loc"]).upper()
+    return f"{name}: {first['msg']}"
 
 
 def _die(message: str) -> NoReturn:

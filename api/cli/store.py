@@ -12,8 +12,8 @@ from api.settings import Settings
 
 @contextmanager
 def opened(database_url: str | None) -> Iterator[Service]:
-    url = database_url or Settings().database_url
-    service = Service(url)
+    settings = Settings()
+    service = Service(database_url or settings.database_url, settings.connect_timeout)
     try:
         yield service
     finally:

@@ -4,6 +4,8 @@ its settings. Nothing outside this package knows which store it is talking to.""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from eventsourcing.persistence import PersistenceError
 
 from projections.stores.base import Cursor, Database, Params, Renamed, Row, Store
@@ -17,9 +19,12 @@ STORES: dict[str, type[SQLiteStore] | type[PostgresStore]] = {"sqlite": SQLiteSt
 ERRORS: tuple[type[Exception], ...] = (PersistenceError, *(kind for store in STORES.values() for kind in store.errors))
 
 
-def open_store(url: str) -> Store:
-    """The store a URL names (``BadDatabaseUrl`` if it names none)."""
+def open_store(url: str, connect_timeout: float | None = None) -> Store:
+    """The store a URL names (``BadDatabaseUrl`` if it names none), waiting ``connect_timeout``
+    seconds at most for a connection to it."""
     parsed = parse_store_url(url)
+    if connect_timeout is not None:
+        parsed = replace(parsed, connect_timeout=connect_timeout)
     return STORES[parsed.scheme](parsed)
 
 

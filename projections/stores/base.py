@@ -78,6 +78,9 @@ class Store(Protocol):
     def writer_turn(self) -> threading.RLock:
         """The lock this process's writers take turns on before the store's own."""
 
+    def bound_waits(self, recorder: Any) -> None:
+        """Make the event store wait for a connection no longer than the store's connection wait."""
+
     def stored_entries(self, recorder: Any, ids: Sequence[UUID]) -> list[StoredEntry]:
         """The stored entries of many aggregates in one query, in version order each."""
 

@@ -3,6 +3,7 @@ process take turns on an advisory lock; the projector's turn is the tracking row
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 from collections.abc import Iterator, Sequence
@@ -21,6 +22,7 @@ from projections.stores.url import StoreUrl
 LOCK_WAIT_MS = 5000  # how long a projector waits for another process's batch before giving up
 GIVE_WAY_MS = 50  # how long a switch of tables waits for readers before it gives way and tries again
 EXCLUSIVE_PATIENCE_SECONDS = 60.0
+EVENT_STORE_TRIES = 10  # how often the event store tries a statement while the store is away
 
 
 class PostgresStore:
@@ -43,6 +45,7 @@ class PostgresStore:
             "POSTGRES_POOL_SIZE": str(url.pool_size),
             "POSTGRES_MAX_OVERFLOW": str(url.pool_size * 2),
             "POSTGRES_LOCK_TIMEOUT": str(url.lock_timeout),
+            "POSTGRES_CONNECT_TIMEOUT": str(math.ceil(url.connect_timeout)),  # until bound_waits
         }
         if url.schema:
             env["POSTGRES_SCHEMA"] = url.schema
@@ -55,9 +58,7 @@ class PostgresStore:
     def opening(self) -> Iterator[None]:
         """The event store creates its tables, types and functions as it opens, and two processes
         doing so at once fail: workers starting together take turns on a session advisory lock."""
-        url = self.url
-        with psycopg.connect(host=url.host, port=url.port, user=url.user, password=url.password or None,
-                             dbname=url.dbname, autocommit=True) as connection:
+        with psycopg.connect(**connecting(self.url), autocommit=True) as connection:
             connection.execute(f"SELECT pg_advisory_lock({OPENING_LOCK})")
             try:
                 yield
@@ -67,6 +68,13 @@ class PostgresStore:
     def writer_turn(self) -> threading.RLock:
         """The server queues writers fairly itself: this process needs no turn of its own."""
         return threading.RLock()
+
+    def bound_waits(self, recorder: Any) -> None:
+        """The event store opens its connections with the same wait. It tries a statement up to
+        ten times when the store is away, each time waiting for a connection: it waits a tenth each."""
+        pool = recorder.datastore.pool
+        pool.kwargs["connect_timeout"] = connecting(self.url)["connect_timeout"]
+        pool.timeout = self.url.connect_timeout / EVENT_STORE_TRIES
 
     def stored_entries(self, recorder: Any, ids: Sequence[UUID]) -> list[StoredEntry]:
         sql = (
@@ -85,6 +93,19 @@ class PostgresStore:
     def passing(error: BaseException) -> bool:
         """The server gone, a connection refused or dropped, a lock or the pool timed out."""
         return isinstance(error, psycopg.OperationalError | psycopg.InterfaceError)
+
+
+def connecting(url: StoreUrl) -> dict[str, Any]:
+    """How to connect to the store: a new connection is given up on after the connection wait
+    (which the driver takes in whole seconds)."""
+    return {
+        "host": url.host,
+        "port": url.port,
+        "user": url.user,
+        "password": url.password or None,
+        "dbname": url.dbname,
+        "connect_timeout": math.ceil(url.connect_timeout),
+    }
 
 
 class _PgCursor:
@@ -117,13 +138,7 @@ class PostgresDatabase:
         kwargs: dict[str, Any] = {"row_factory": dict_row, "autocommit": False}
         if options:
             kwargs["options"] = options
-        self.connect_kwargs: dict[str, Any] = {
-            "host": url.host,
-            "port": url.port,
-            "user": url.user,
-            "password": url.password or None,
-            "dbname": url.dbname,
-        }
+        self.connect_kwargs = connecting(url)
         self.locking: Any = None
         self.exclusive_guard = threading.Lock()
         self.pool = ConnectionPool(
@@ -131,6 +146,7 @@ class PostgresDatabase:
             kwargs={**self.connect_kwargs, **kwargs},
             min_size=1,
             max_size=url.pool_size * 2,
+            timeout=url.connect_timeout,  # how long a read or a write waits for a connection
             open=True,
         )
 

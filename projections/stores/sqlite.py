@@ -48,6 +48,9 @@ class SQLiteStore:
     def writer_turn(self) -> threading.RLock:
         return file_lock(self.url.path)
 
+    def bound_waits(self, recorder: Any) -> None:
+        """A file is opened at once or not at all."""
+
     def stored_entries(self, recorder: Any, ids: Sequence[UUID]) -> list[StoredEntry]:
         marks = ", ".join("?" for _ in ids)
         sql = (

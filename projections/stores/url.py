@@ -30,6 +30,8 @@ class StoreUrl:
     lock_timeout: int = 5
     write_cache: int = 200_000
     """How many events' worth of relations a writing process keeps in memory to judge against."""
+    connect_timeout: float = 5.0
+    """How long to wait for a connection to the store: to open one, or for one of a pool's."""
 
 
 SETTINGS = {"sqlite": {"lock_timeout", "write_cache"}, "postgresql": {"schema", "pool_size", "lock_timeout", "write_cache"}}

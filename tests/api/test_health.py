@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 import anyio
 import httpx
 from fastapi.testclient import TestClient
@@ -124,3 +126,23 @@ def test_made_up_methods_share_one_label_so_metrics_stay_bounded(refusing: TestC
     assert not [m for m in methods if m.startswith("BREW")]
     assert metric(refusing, "chancery_http_requests_total", method="other") >= 51
     assert len(refusing.get("/metrics").content) < before + 200  # only the counts' digits grew
+
+
+def test_readiness_never_shows_the_read_model_past_the_head_while_writes_go_on(writable: TestClient) -> None:
+    """Ready is the read model at the head as readiness found it: the model's position read later,
+    after another write, showed a position past the head."""
+    writes = 150
+    answers: list[dict[str, int]] = []
+
+    def append() -> None:
+        for n in range(writes):
+            ok(writable.post("/v1/events", json=korea_note(f"{1900 + n}"), headers=WRITER), 201)
+
+    writer = threading.Thread(target=append)
+    writer.start()
+    while writer.is_alive():
+        answers.append(ok(writable.get("/readyz")))
+    writer.join()
+
+    assert answers
+    assert [a for a in answers if a["position"] != a["head"] or a["status"] != "ready"] == []
