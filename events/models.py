@@ -83,9 +83,13 @@ Quote = Annotated[str, StringConstraints(max_length=5000), BeforeValidator(_no_n
 Occurred = Annotated[
     str,
     Field(
-        max_length=16,
-        description="EDTF date: YYYY, YYYY-MM or YYYY-MM-DD, optionally followed by ? ~ or %",
-        examples=["2013-11-20", "2025-04", "1912~"],
+        max_length=23,  # the longest form: an interval of two qualified days
+        description=(
+            "EDTF level 0/1 date: YYYY, YYYY-MM or YYYY-MM-DD, optionally followed by ? ~ or %; digits "
+            "unspecified at the right (196X, 19XX, 1962-XX, 1985-04-XX); or an interval A/B of two dates "
+            "(some day between the first day of A and the last of B), either end .. when open"
+        ),
+        examples=["2013-11-20", "2025-04", "1912~", "1960-06/1965-05", "../1960-05", "196X"],
     ),
     AfterValidator(_check_occurred),
 ]

@@ -65,3 +65,13 @@ def test_an_event_is_known_by_the_same_content_id_in_every_release():
     assert str(EventIn.model_validate(sent).content_id()) == "31a8b07c-9659-5518-abb5-a3ea3e3e4c3d"
     reordered = {**sent, "attributes": {"count": 2, "note": "x"}}
     assert EventIn.model_validate(reordered).content_id() == EventIn.model_validate(sent).content_id()
+
+
+@pytest.mark.parametrize("occurred", ["1960-06-15%/1965-05-20%", "1960-06/1965-05", "../1960-05", "1960/..", "196X", "1962-XX~"])
+def test_level_1_dates_are_accepted_up_to_an_interval_of_two_qualified_days(occurred: str) -> None:
+    assert EventIn.model_validate({**VALID, "occurred": occurred}).occurred == occurred
+
+
+@pytest.mark.parametrize("occurred", ["1965/1960", "../..", "1960/", "1960-06-15%/1965-05-20%/", "196X-05"])
+def test_level_1_dates_without_a_window_are_refused_at_occurred(occurred: str) -> None:
+    assert refused_at(occurred=occurred) == ("occurred",)
