@@ -1,4 +1,5 @@
-/* Days as the service writes them: ISO days (YYYY-MM-DD) and EDTF dates ("1912~", "2025-06?").
+/* Days as the service writes them: ISO days (YYYY-MM-DD) and EDTF dates ("1912~", "2025-06?", "196X",
+ * "1960-06/1965-05", "../1960-05").
  * No DOM, and only todayIso reads the clock: the timeline layout uses the rest. */
 
 export const MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
@@ -37,28 +38,66 @@ export function longDay(iso) {
   return `${d} ${MONTHS[m - 1]} ${y}`;
 }
 
-/** An EDTF date as a reader says it: "1912~" → "c. 1912", "2025-06?" → "June 2025?". */
+const SINGLE = /^(-?\d{4}|\d{3}X|\d{2}XX|\dXXX)(?:-(\d{2}|XX))?(?:-(\d{2}|XX))?([?~%]?)$/;
+const given = (part) => part && part !== "XX";
+
+/** An interval's ends ("1960-06/1965-05", "../1960-05"), or null for a single date. */
+const ends = (text) => (text.includes("/") ? text.split("/") : null);
+
+/**
+ * An EDTF date as a reader says it: "1912~" → "c. 1912", "2025-06?" → "June 2025?", "196X" → "the 1960s",
+ * "1962-XX" → "1962", "1960-06/1965-05" → "June 1960 – May 1965", "../1960-05" → "May 1960 or before",
+ * "1960/.." → "1960 or after".
+ */
 export function edtf(text) {
   if (!text) return "";
-  const match = /^(-?\d{4})(?:-(\d{2}))?(?:-(\d{2}))?([?~%]?)$/.exec(text);
+  const interval = ends(text);
+  if (interval) {
+    const [a, b] = interval;
+    if (a === "..") return `${edtf(b)} or before`;
+    return b === ".." ? `${edtf(a)} or after` : `${edtf(a)} – ${edtf(b)}`;
+  }
+  const match = SINGLE.exec(text);
   if (!match) return text;
   const [, y, m, d, q] = match;
-  let said = String(Number(y));
-  if (m && d) said = `${Number(d)} ${MONTHS[Number(m) - 1]} ${said}`;
-  else if (m) said = `${MONTHS[Number(m) - 1]} ${said}`;
+  let said = y.includes("X") ? `the ${y.replaceAll("X", "0")}s` : String(Number(y));
+  if (given(m) && given(d)) said = `${Number(d)} ${MONTHS[Number(m) - 1]} ${said}`;
+  else if (given(m)) said = `${MONTHS[Number(m) - 1]} ${said}`;
   if (q === "~" || q === "%") said = `c. ${said}`;
   if (q === "?" || q === "%") said = `${said}?`;
   return said;
 }
 
+const QUALITY = { "?": "uncertain", "~": "approximate", "%": "uncertain and approximate" };
+const UNIT = { 1: "decade", 2: "century", 3: "millennium" };
+
 /** How precise an EDTF date is: "2025-06?" → "uncertain; some day in that month". */
 export function precision(text) {
-  const match = /^(-?\d{4})(-\d{2})?(-\d{2})?([?~%]?)$/.exec(text || "");
+  const interval = ends(text || "");
+  if (interval) {
+    const [a, b] = interval;
+    const marks = interval.map((end) => end.slice(-1)).join("");
+    const doubt = /[?%]/.test(marks), rough = /[~%]/.test(marks);
+    const quality = doubt && rough ? "uncertain and approximate" : doubt ? "uncertain" : rough ? "approximate" : "";
+    const span = a === ".." ? "some day on or before its end" : b === ".." ? "some day on or after its start"
+      : "some day between its two ends";
+    return quality ? `${quality}; ${span}` : span;
+  }
+  const match = SINGLE.exec(text || "");
   if (!match) return "";
-  const span = match[3] ? "that day" : match[2] ? "some day in that month" : "some day in that year";
-  const quality = { "?": "uncertain", "~": "approximate", "%": "uncertain and approximate" }[match[4]];
-  return quality ? `${quality}; ${span}` : match[3] ? "exact day" : span;
+  const [, y, m, d, q] = match;
+  const xs = (y.match(/X/g) || []).length;
+  const unit = xs ? UNIT[xs] : given(d) ? "day" : given(m) ? "month" : "year";
+  const span = unit === "day" ? "that day" : `some day in that ${unit}`;
+  const quality = QUALITY[q];
+  return quality ? `${quality}; ${span}` : unit === "day" ? "exact day" : span;
 }
+
+/** Dated "../B": it happened on or before B, its window open to the calendar's first day. */
+export const openBefore = (event) => event.occurred.startsWith("../");
+
+/** Dated "A/..": it happened on or after A, its window open to the calendar's last day. */
+export const openAfter = (event) => event.occurred.endsWith("/..");
 
 /** Dated to a month or a year: its window is more than one day. */
 export const uncertain = (event) => Boolean(event) && event.window.first !== event.window.last;

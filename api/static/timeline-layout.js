@@ -2,7 +2,7 @@
  * timelines on an axis of years. A place on the axis is a percentage: 0 at its first day, 100 at the day
  * after its last. Markers are stacked into rows in pixels, for a track of a given width. */
 
-import { byDate, dayAfter, dayNumber, edtf, isDay, isoOf, longDay, newYear, uncertain } from "./dates.js";
+import { byDate, dayAfter, dayNumber, edtf, isDay, isoOf, longDay, newYear, openAfter, openBefore, uncertain } from "./dates.js";
 import { cap, statusWord, tone, typeName } from "./words.js";
 
 const MARKER_PX = 12; // an event of an exact day
@@ -13,11 +13,12 @@ const CROWD_MAX = 3; // more events than this, too close to tell apart, become o
 
 const touches = (code) => (event) => event.subject === code || event.counterpart === code;
 
-/** The years of the axis: from the decade of the earliest event to this year, or to the last event's. */
+/** The years of the axis: from the decade of the earliest event to this year, or to the last event's. An open
+ * side ("../1960", "1960/..") does not stretch the axis: its event counts by the end it names. */
 export function yearRange(events, thisYear) {
   if (!events.length) return [1800, thisYear];
-  const first = Math.min(...events.map((e) => Number(e.window.first.slice(0, 4))));
-  const last = Math.max(thisYear, ...events.map((e) => Number(e.window.last.slice(0, 4))));
+  const first = Math.min(...events.map((e) => Number((openBefore(e) ? e.window.last : e.window.first).slice(0, 4))));
+  const last = Math.max(thisYear, ...events.map((e) => Number((openAfter(e) ? e.window.first : e.window.last).slice(0, 4))));
   return [Math.floor(first / 10) * 10, last];
 }
 
@@ -28,11 +29,15 @@ export function yearScale(firstYear, lastYear) {
   return { firstYear, lastYear, start, end, endIso: isoOf(end) };
 }
 
+/** A day as a day number, kept on the axis: a window open to the calendar's edge is drawn to the axis' edge. */
+const onAxis = (scale, days) => Math.min(Math.max(days, scale.start), scale.end);
+
 /** Where a day begins on the axis, in percent. */
-export const leftOf = (scale, iso) => ((dayNumber(iso) - scale.start) / (scale.end - scale.start)) * 100;
+export const leftOf = (scale, iso) => ((onAxis(scale, dayNumber(iso)) - scale.start) / (scale.end - scale.start)) * 100;
 
 /** How far it is from one day to another on the axis, in percent. */
-export const widthOf = (scale, from, to) => ((dayNumber(to) - dayNumber(from)) / (scale.end - scale.start)) * 100;
+export const widthOf = (scale, from, to) =>
+  ((onAxis(scale, dayNumber(to)) - onAxis(scale, dayNumber(from))) / (scale.end - scale.start)) * 100;
 
 /** A labelled tick every 5 years; every 10 over more than 80 years, every 25 over more than 160. */
 export function ticks(scale) {
@@ -189,8 +194,8 @@ export function markers(events, partner, trackWidth, { scale, nameOf = (code) =>
 /** An event's marker in pixels: a window spans its days, an exact day is a marker centred on it. */
 function measure(event, scale, trackWidth) {
   const days = scale.end - scale.start;
-  const a = dayNumber(event.window.first);
-  const b = dayNumber(event.window.last) + 1;
+  const a = onAxis(scale, dayNumber(event.window.first));
+  const b = onAxis(scale, dayNumber(event.window.last) + 1);
   const left = ((a - scale.start) / days) * trackWidth;
   const width = ((b - a) / days) * trackWidth;
   const x0 = uncertain(event) ? left : left + width / 2 - MARKER_PX / 2;
