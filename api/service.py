@@ -289,13 +289,15 @@ class Service:
         return self.entity(known.code) if known is not None else None
 
     def entity(self, name: str) -> EntityOut:
-        """The entity a code, name or alias names, as the read model shows it."""
+        """The entity a code, name or alias names, as the read model shows it.
+
+        The name is resolved first, from the log (a registration by any process), and only then is
+        the read model brought to the log's head, which holds that registration by then. The other
+        way round, a registration saved in between would be found by name but not yet applied.
+        """
         code = self.code(name)
         self.current()
         found = self.read.entity(code)
-        if found is None:
-            self.current()  # registered after the read model's last look
-            found = self.read.entity(code)
         if found is None:
             raise NotCaughtUp(f"{code} is registered, but the read model has not applied it yet")
         return found

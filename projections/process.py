@@ -8,10 +8,10 @@ The protocol, from outermost to innermost:
    types and functions on every start, and PostgreSQL refuses two processes doing so at once
    ("duplicate key value", "tuple concurrently updated"), so workers starting together take turns.
 1. **A writer's turn** (``file_lock`` in a process; ``WRITER_LOCK`` across processes on
-   PostgreSQL; SQLite's own write lock across processes on a file). A writer holds it while it
-   judges a change against the stored history and saves it, so two never judge against the same
-   history. SQLite queues writers unfairly in its busy loop, so this process's writers take turns
-   on a lock of their own first.
+   PostgreSQL; on SQLite an exclusive ``flock`` of a file beside the database, ``WriterTurn``).
+   A writer holds it while it judges a change against the stored history and saves it, so two
+   never judge against the same history. SQLite queues writers unfairly in its busy loop, so this
+   process's writers take turns on a lock of their own first.
 2. **The projector's turn** (``Projector.lock`` in a process; the tracking row, locked ``FOR
    UPDATE`` in each batch's transaction, across processes). Whoever waits finds the work done.
 3. **Making the tables** (``SCHEMA_LOCK``, a transaction-scoped advisory lock on PostgreSQL):

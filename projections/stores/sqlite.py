@@ -1,12 +1,16 @@
 """SQLite: the embedded default, a file beside the service. Its writers take turns on a lock of
-this process first (SQLite's busy loop does not queue them fairly), then on the file's own."""
+this process first (SQLite's busy loop does not queue them fairly), then on a lock of every
+process on the file (``WriterTurn``), held while a writer judges a change and saves it."""
 
 from __future__ import annotations
 
+import fcntl
+import os
 import sqlite3
 import threading
-from collections.abc import Sequence
-from contextlib import closing, nullcontext
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import closing, contextmanager, nullcontext
 from types import TracebackType
 from typing import Any
 from uuid import UUID
@@ -21,6 +25,8 @@ READ_CACHE_KIB = 64 * 1024  # the page cache of each thread's reading connection
 # What SQLite says when the file is busy, away or full: worth trying again. Anything else (no
 # such table, a syntax error) is a fault of ours, and no retry mends it.
 PASSING = ("locked", "busy", "disk i/o error", "unable to open", "disk is full", "readonly database")
+
+TURN_PAUSES = (0.0005, 0.01)  # how often a writer waiting for another process's turn looks again: from, up to
 
 
 class SQLiteStore:
@@ -109,8 +115,8 @@ class SQLiteDatabase:
         return _SQLiteTransaction(self._connection(), "BEGIN IMMEDIATE")
 
     def exclusive(self) -> Any:
-        """SQLite serialises its writers itself, and this process's writers take turns already."""
-        return nullcontext()
+        """The writers' turn across every process on the file (see ``WriterTurn``)."""
+        return writer_turn(self.path).held(self.timeout)
 
     def read(self) -> Any:
         return _SQLiteTransaction(self._reader(), "BEGIN")
@@ -143,6 +149,69 @@ class SQLiteDatabase:
         self.local = threading.local()
 
 
+class WriterTurn:
+    """Writers of every process on one file take turns: an exclusive ``flock`` of a file beside it
+    (``<database>-writer``), held while a writer judges a change against the log and saves it.
+
+    SQLite's own write lock covers only the save: two processes could judge against the same log,
+    and both save what only one may (a name for two entities; the same relation written twice,
+    one then judged again). One turn a process, taken again by the thread that holds it; waited
+    for up to the store's lock timeout, then "database is locked" (busy: try again).
+    """
+
+    def __init__(self, path: str):
+        self.path = path + "-writer"
+        self.holder = file_lock(path)  # this process's turn: its writer alone waits for the others
+        self.depth = 0
+        self.descriptor = -1
+
+    @contextmanager
+    def held(self, timeout: float) -> Iterator[None]:
+        if not self.holder.acquire(timeout=timeout):
+            raise sqlite3.OperationalError(f"database is locked: no writer's turn within {timeout:g} s")
+        try:
+            if self.depth == 0:
+                self.descriptor = self._take(timeout)
+            self.depth += 1
+            try:
+                yield
+            finally:
+                self.depth -= 1
+                if self.depth == 0:
+                    os.close(self.descriptor)  # closing it gives the turn back
+        finally:
+            self.holder.release()
+
+    def _take(self, timeout: float) -> int:
+        """Wait for the other processes' writers, looking again at a growing interval (``flock``
+        itself cannot wait a bounded time)."""
+        descriptor = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o666)
+        deadline, pause = time.monotonic() + timeout, TURN_PAUSES[0]
+        while True:
+            try:
+                fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return descriptor
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    os.close(descriptor)
+                    raise sqlite3.OperationalError(
+                        f"database is locked: another process's writer held its turn for over {timeout:g} s"
+                    ) from None
+                time.sleep(pause)
+                pause = min(pause * 2, TURN_PAUSES[1])
+
+
+_turns: dict[str, WriterTurn] = {}
+_turns_guard = threading.Lock()
+
+
+def writer_turn(path: str) -> WriterTurn:
+    """The one writers' turn of this process for the file at ``path``."""
+    path = os.path.abspath(path)
+    with _turns_guard:
+        return _turns.setdefault(path, WriterTurn(path))
+
+
 class _SQLiteTransaction:
     """A transaction on a connection: committed at the end, rolled back on an error."""
 
@@ -165,5 +234,3 @@ class _SQLiteTransaction:
                 self.connection.rollback()
         finally:
             self.cursor.close()
-
-
