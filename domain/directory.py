@@ -21,7 +21,6 @@ class Entity:
     aliases: tuple[str, ...]
 
 
-
 def entity_id(code: str) -> UUID:
     return uuid5(NAMESPACE, "entity:" + code)
 
@@ -47,7 +46,10 @@ class Directory:
         self.by_code[entity.code] = entity
         self.versions[entity.code] = event.originator_version
         for name in (entity.code, entity.name, *entity.aliases):
-            self.by_name[name.casefold()] = entity.code
+            # A name is its first holder's: a log could give it to a second entity (writers of two
+            # processes that once judged without seeing each other's registration), and every
+            # process, however far it has read, must answer the same.
+            self.by_name.setdefault(name.casefold(), entity.code)
 
     def find(self, name: str) -> Entity | None:
         code = self.by_name.get(name.strip().casefold())
@@ -60,5 +62,3 @@ class Directory:
             entity = self.by_code[self.by_name[match]]
             found.setdefault(entity.code, entity.name)
         return list(found.items())[:limit]
-
-

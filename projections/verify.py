@@ -1,5 +1,6 @@
-"""Checks an auditor can run: recompute the chain from the raw stored events, and replay the
-read model from the log beside the live one and compare them row by row."""
+"""Checks an auditor can run: recompute the chain from the raw stored events (and see that no
+name went to two entities), and replay the read model from the log beside the live one and
+compare them row by row."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typing import Any
 
 from eventsourcing.domain import DomainEvent
 
-from domain import Chancery
+from domain import AliasesAdded, Chancery, EntityRegistered
 from projections.audit import GENESIS, canonical, entry_of, link
 from projections.columns import ENTITIES, EVENTS, INTERVALS, LOG, REQUESTS
 from projections.models import Digest
@@ -38,9 +39,9 @@ class Report:
         return not self.findings
 
 
-def raw_entries(app: Chancery) -> Iterator[tuple[int, str | Exception]]:
+def raw_entries(app: Chancery) -> Iterator[tuple[int, str | Exception, DomainEvent | None]]:
     """Every stored event, at its position (1, 2, 3… in log order), as the canonical entry it
-    stands for, or the error decoding it."""
+    stands for, or the error decoding it; and the event decoded."""
     stored, position = 0, 0
     while True:
         notifications = app.recorder.select_notifications(start=stored + 1, limit=BATCH)
@@ -48,22 +49,52 @@ def raw_entries(app: Chancery) -> Iterator[tuple[int, str | Exception]]:
             return
         for notification in notifications:
             stored, position = notification.id, position + 1
+            event: DomainEvent | None = None
             try:
-                event = app.mapper.to_domain_event(notification)
-                if not isinstance(event, DomainEvent):
-                    raise TypeError(f"not a domain event: {type(event).__name__}")
-                yield position, canonical(entry_of(event, position))
+                decoded = app.mapper.to_domain_event(notification)
+                if not isinstance(decoded, DomainEvent):
+                    raise TypeError(f"not a domain event: {type(decoded).__name__}")
+                event = decoded
+                entry: str | Exception = canonical(entry_of(event, position))
             except Exception as error:  # noqa: BLE001 - a tampered row is reported, not raised
-                yield position, error
+                entry = error
+            yield position, entry, event
+
+
+class Names:
+    """Who holds each name (a code, a name or an alias, in any case), from the registrations in
+    log order. A name is one entity's: an entry that gives it to another is a finding (writers of
+    different processes could once do so, each judging before seeing the other's registration)."""
+
+    def __init__(self) -> None:
+        self.holders: dict[str, tuple[str, int]] = {}
+        self.findings: list[str] = []
+
+    def see(self, event: DomainEvent, position: int) -> None:
+        if isinstance(event, EntityRegistered):
+            names = [event.code, event.name, *event.aliases]
+        elif isinstance(event, AliasesAdded):
+            names = list(event.aliases)
+        else:
+            return
+        for name in names:
+            holder, since = self.holders.setdefault(name.strip().casefold(), (event.code, position))
+            if holder != event.code:
+                self.findings.append(
+                    f"position {position}: {event.code} is given the name {name!r}, which {holder} holds since position {since}"
+                )
 
 
 def verify_chain(app: Chancery, db: Database, digest: Digest | None = None) -> Report:
-    """Recompute the chain from the raw log; compare it with the stored chain and a kept digest."""
+    """Recompute the chain from the raw log; compare it with the stored chain and a kept digest.
+    Each name held by two entities is a finding too."""
     stored = _stored_chain(db)
-    previous, count, findings = GENESIS, 0, list[str]()
+    previous, count, findings, names = GENESIS, 0, list[str](), Names()
     recomputed_at: dict[int, str] = {}
-    for position, entry in raw_entries(app):
+    for position, entry, event in raw_entries(app):
         count += 1
+        if event is not None:
+            names.see(event, position)
         if isinstance(entry, Exception):
             findings.append(f"position {position}: the stored event cannot be read ({type(entry).__name__}: {entry})")
             break
@@ -80,6 +111,7 @@ def verify_chain(app: Chancery, db: Database, digest: Digest | None = None) -> R
     head = Digest(position=max(recomputed_at, default=0), hash=previous)
     if digest is not None:
         findings += _against_digest(digest, recomputed_at)
+    findings += names.findings
     return Report(head=head, entries=count, findings=findings)
 
 
