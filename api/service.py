@@ -252,6 +252,10 @@ class Service:
         """The read model's newest position."""
         return self.read.position()
 
+    def release(self) -> None:
+        """Close what this thread holds of the store's on its own: call it in a thread that ends."""
+        self.db.release()
+
     def ready(self) -> int:
         """The position of the log's head as found now, once the read model has applied it
         (``NotCaughtUp`` if it cannot in time). Later entries are not chased: under a stream of

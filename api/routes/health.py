@@ -38,8 +38,10 @@ class Probe(Generic[T]):
     it runs waits for that same answer, each probe for its budget at most. A store that never
     answers holds one thread, not one a probe, and that thread never keeps the process from ending."""
 
-    def __init__(self, ask: Callable[[], T]):
+    def __init__(self, ask: Callable[[], T], release: Callable[[], None]):
+        """``release``: what the thread asking closes before it ends."""
         self.ask = ask
+        self.release = release
         self.running: asyncio.Future[T] | None = None
 
     async def answer(self, budget: float) -> T:
@@ -57,8 +59,11 @@ class Probe(Generic[T]):
             settle = partial(_settle, running, self.ask(), None)
         except Exception as error:  # noqa: BLE001 - handed to whoever waits for the answer, to raise there
             settle = partial(_settle, running, None, error)
-        with suppress(RuntimeError):  # the loop is closed: nobody waits for the answer any more
-            loop.call_soon_threadsafe(settle)
+        try:
+            self.release()
+        finally:
+            with suppress(RuntimeError):  # the loop is closed: nobody waits for the answer any more
+                loop.call_soon_threadsafe(settle)
 
 
 def _settle(running: asyncio.Future[Any], result: Any, error: Exception | None) -> None:
@@ -82,7 +87,7 @@ def probe(request: Request, name: str, ask: Callable[[Service], T], service: Ser
     if probes is None:
         probes = request.app.state.probes = {}
     if name not in probes:
-        probes[name] = Probe(partial(ask, service))
+        probes[name] = Probe(partial(ask, service), service.release)
     return probes[name]
 
 

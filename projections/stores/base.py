@@ -54,6 +54,9 @@ class Database(Protocol):
     def settle(self) -> None:
         """Give back the disk a large write that is gone again took (scratch tables dropped)."""
 
+    def release(self) -> None:
+        """Close the connections this thread holds of its own, if any: a thread about to end."""
+
     def close(self) -> None: ...
 
 
@@ -150,6 +153,9 @@ class Renamed:
 
     def settle(self) -> None:
         self.db.settle()
+
+    def release(self) -> None:
+        self.db.release()
 
     def close(self) -> None:
         """The database belongs to whoever opened it."""

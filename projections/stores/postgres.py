@@ -225,6 +225,9 @@ class PostgresDatabase:
     def settle(self) -> None:
         """The server recycles its own write-ahead log."""
 
+    def release(self) -> None:
+        """Connections belong to the pool, not to a thread."""
+
     def close(self) -> None:
         if self.locking is not None:
             self.locking.close()

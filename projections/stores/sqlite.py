@@ -141,6 +141,19 @@ class SQLiteDatabase:
         beside a store of a million events) after the tables are dropped."""
         self._connection().execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
 
+    def release(self) -> None:
+        """Close this thread's connections, for a thread that ends: they would stay open till
+        ``close`` otherwise."""
+        for kind in ("connection", "reader"):
+            connection: sqlite3.Connection | None = getattr(self.local, kind, None)
+            if connection is None:
+                continue
+            delattr(self.local, kind)
+            with self.opened_lock:
+                if connection in self.opened:
+                    self.opened.remove(connection)
+            connection.close()
+
     def close(self) -> None:
         with self.opened_lock:
             for connection in self.opened:

@@ -18,7 +18,7 @@ from tests.conftest import new_store, seed_store
 from tests.cuttable import CuttableProxy, cuttable
 from tests.e2e.conftest import Server, serving
 
-pytestmark = [pytest.mark.e2e, pytest.mark.postgres]
+pytestmark = pytest.mark.e2e
 
 # Far longer than readiness's budget of two seconds, far shorter than any wait for the store
 # before (a minute and more): a readiness probe that hangs fails the test.
@@ -49,6 +49,10 @@ def behind_proxy(tmp_path: Path, seeded_sqlite_file: Path) -> Iterator[tuple[Cut
 def threads(server: Server) -> int:
     status = Path(f"/proc/{server.process.pid}/status").read_text()
     return int(next(line for line in status.splitlines() if line.startswith("Threads:")).split()[1])
+
+
+def open_files(server: Server) -> int:
+    return len(list(Path(f"/proc/{server.process.pid}/fd").iterdir()))
 
 
 def not_ready(http: httpx.Client) -> str:
@@ -86,6 +90,7 @@ def ready_again(http: httpx.Client) -> None:
     ready(http)
 
 
+@pytest.mark.postgres
 def test_a_silent_store_is_not_ready_and_metrics_still_answer(behind_proxy: tuple[CuttableProxy, Server]) -> None:
     proxy, server = behind_proxy
     ready(server.http)
@@ -106,6 +111,7 @@ def test_a_silent_store_is_not_ready_and_metrics_still_answer(behind_proxy: tupl
     assert grown < 10, f"{grown} more threads after 40 readiness probes of a silent store"
 
 
+@pytest.mark.postgres
 def test_a_store_that_refuses_connections_is_not_ready_and_reads_are_503_then_both_recover(
     behind_proxy: tuple[CuttableProxy, Server],
 ) -> None:
@@ -122,3 +128,20 @@ def test_a_store_that_refuses_connections_is_not_ready_and_reads_are_503_then_bo
     proxy.restore()
     ready_again(server.http)
     assert server.http.get("/v1/entities/PAN", timeout=PATIENCE).status_code == 200
+
+
+def test_probes_leave_no_connection_open_behind_them(tmp_path: Path, seeded_sqlite_file: Path) -> None:
+    """Each probe asks from a thread of its own: on SQLite, where a thread has connections of its
+    own, they are closed with it (every probe of a day would otherwise keep some files open)."""
+    database = tmp_path / "chancery.db"
+    seed_store(f"sqlite:///{database}", seeded_sqlite_file)
+    with serving(tmp_path, database, seed=False) as server:
+        ready(server.http)
+        assert store_up(server.http) == 1
+        before = open_files(server)
+        for _ in range(50):
+            ready(server.http)
+            assert store_up(server.http) == 1
+        grown = open_files(server) - before
+
+    assert grown < 10, f"{grown} more files open after 100 probes"
