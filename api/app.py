@@ -13,6 +13,7 @@ from api.logs import redact_access_log
 from api.middleware import BodyLimit, HeadAsGet, Metrics, NoSniff, WritersFirst
 from api.problems import install
 from api.routes import ROUTERS
+from api.routes.events import Streams
 from api.service import Service
 from api.settings import Settings
 from projections.process import tune_collector
@@ -65,6 +66,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(Metrics)
     app.add_middleware(NoSniff)
     app.state.writers = writers
+    app.state.streams = Streams(settings.max_streams)
     for router in ROUTERS:
         app.include_router(router)
     return app

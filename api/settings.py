@@ -24,6 +24,14 @@ class Settings(BaseSettings):
     tokens: str | None = Field(default=None, repr=False)
     tokens_file: Path | None = None
 
+    # What clients may hold of one server process (each worker of ``serve --workers`` has its own)
+    max_connections: int = Field(default=2048, ge=1, le=1_000_000)
+    max_streams: int = Field(default=1000, ge=1, le=1_000_000)
+    read_timeout: float = Field(default=15.0, gt=0, le=3600)
+    send_timeout: float = Field(default=30.0, gt=0, le=3600)
+    keep_alive_timeout: int = Field(default=5, ge=1, le=3600)
+    backlog: int = Field(default=2048, ge=1, le=65535)
+
     def writers(self) -> Writers:
         lines: list[str] = []
         if self.tokens:

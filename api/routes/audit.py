@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from typing import Annotated
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query, Request, Response
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import StreamingResponse
+from pydantic_core import to_json
 
 from api import audit
 from api.deps import After, ServiceDep
 from api.problems import BadRequest, responses
 from api.schemas import Verification
-from projections import AuditPage, Digest
+from api.service import Service
+from projections import AuditEntry, AuditPage, Digest
 from projections.audit import BadArchive
+
+AUDIT_BATCH = 100  # entries read and sent at a time: what a client that reads slowly holds of its page
 
 router = APIRouter(prefix="/v1/audit", tags=["audit"])
 
@@ -24,12 +31,25 @@ def audit_log(
     service: ServiceDep,
     after: After = 0,
     limit: Annotated[int, Query(ge=1, le=1000)] = 1000,
-) -> AuditPage:
-    entries = service.audit_log(after, limit)
-    following = None
-    if len(entries) == limit:
-        following = f"{request.url.path}?{urlencode({'after': entries[-1].position, 'limit': limit})}"
-    return AuditPage(entries=entries, next=following)
+) -> Response:
+    first = service.audit_log(after, min(limit, AUDIT_BATCH))  # a store away is a 503 before anything is sent
+    return StreamingResponse(_page(request.url.path, service, first, limit), media_type="application/json")
+
+
+async def _page(path: str, service: Service, batch: list[AuditEntry], limit: int) -> AsyncIterator[bytes]:
+    """An ``AuditPage`` of ``limit`` entries from ``batch`` on, sent a batch at a time: the next is
+    read once the client has taken enough of the last (the empty chunk waits until it has)."""
+    yield b'{"entries":['
+    sent = 0
+    while True:
+        yield (b"," if sent and batch else b"") + to_json(batch)[1:-1]
+        sent += len(batch)
+        if not batch or sent == limit or len(batch) < AUDIT_BATCH:
+            break
+        yield b""
+        batch = await run_in_threadpool(service.audit_log, batch[-1].position, min(limit - sent, AUDIT_BATCH))
+    following = f"{path}?{urlencode({'after': batch[-1].position, 'limit': limit})}" if sent == limit else None
+    yield b'],"next":' + to_json(following) + b"}"
 
 
 @router.get("/digest", response_model=Digest, summary="The head of the chain: keep it to check the log later.",

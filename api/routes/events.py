@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
-from typing import Annotated
+import time
+from collections.abc import AsyncIterator, Callable
+from typing import Annotated, TypeVar
 from urllib.parse import urlencode
 from uuid import UUID
 
@@ -13,18 +14,24 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import StreamingResponse
 from pydantic_core import to_json
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import Receive, Scope, Send
 
 from api.answers import acknowledge, count_appended
 from api.deps import After, AsOfDep, IfMatch, KeyDep, ServiceDep, WriterDep, day, if_match, keyed, whole_number
-from api.problems import BadRequest, responses
+from api.problems import BadRequest, problem, responses
 from api.schemas import EXAMPLE_BATCH, EXAMPLE_EVENT, BatchIn, BatchOut, CorrectionIn, CorrectionOut, RetractionIn
 from api.service import NotCaughtUp, Service
 from events import EventIn, EventType
-from projections import MAX_POSITION, EventOut, EventPage, LogEntry
+from projections import MAX_POSITION, EventOut, EventPage
 
-STREAM_BATCH = 500
+STREAM_CHUNK = 32 * 1024  # about what a batch of the stream weighs, encoded: what a reader that stalls holds of it
+STREAM_BATCH = 200  # entries read at a time, at most; a stream starts with 10 and reads as many as fill STREAM_CHUNK
 STREAM_IDLE_SECONDS = 0.2
 STREAM_HEARTBEAT_SECONDS = 15.0
+STREAM_READERS = 4  # worker threads the streams of a process read the log with, at most, leaving the rest to requests
+STREAM_RETRY_AFTER = "5"
+
+Read = TypeVar("Read")
 
 router = APIRouter(tags=["events"])
 
@@ -112,8 +119,10 @@ def batch_takes_only_post() -> None:
     "/v1/events/stream",
     summary="Live tail of the log as server-sent events (id: the position), after replaying those after `after`.",
     response_class=StreamingResponse,
-    responses={200: {"content": {"text/event-stream": {}}, "description": "one `data:` JSON log entry an event"},
-               **responses(422)},
+    responses={
+        200: {"content": {"text/event-stream": {}}, "description": "one `data:` JSON log entry an event"},
+        **responses(422, 503),
+    },
 )
 async def stream(
     request: Request,
@@ -129,33 +138,94 @@ async def stream(
         if resumed is None:
             raise BadRequest("Last-Event-ID must be a log position", ["header", "Last-Event-ID"])
         start = max(start, resumed)
-    return StreamingResponse(
-        _entries(request, service, start),
-        media_type="text/event-stream",
-        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
-    )
+    streams: Streams = request.app.state.streams
+    return Following(streams, _entries(request, service, streams, start))
 
 
-async def _entries(request: Request, service: Service, position: int) -> AsyncIterator[str]:
-    """Replay the entries after ``position``, then follow the log as it grows."""
+class Streams:
+    """The live streams of a server process: at most ``most`` at once, each reading the log in
+    small batches on a few threads, all of them waiting on one look at the log's head."""
 
-    def fetch(after: int) -> list[LogEntry]:
-        service.current()
-        return service.entries(after, STREAM_BATCH)
+    def __init__(self, most: int):
+        self.most = most
+        self.open = 0
+        self._head = 0
+        self._looked = float("-inf")
+        self._looking = asyncio.Lock()
+        self._readers = asyncio.Semaphore(STREAM_READERS)
 
-    yield "retry: 1000\n\n"
-    quiet = 0.0
-    while not await request.is_disconnected():
+    async def head(self, service: Service) -> int:
+        """The read model's newest position, looked up at most once in STREAM_IDLE_SECONDS for every stream."""
+        async with self._looking:
+            if time.monotonic() - self._looked >= STREAM_IDLE_SECONDS:
+                self._head = await self._read(_caught_up, service, self._head)
+                self._looked = time.monotonic()
+        return self._head
+
+    async def entries(self, service: Service, after: int, count: int) -> tuple[str, int, int]:
+        """The text of the next ``count`` entries after ``after``, the last one's position, how many to read next."""
+        return await self._read(_encoded, service, after, count)
+
+    async def _read(self, read: Callable[..., Read], *args: object) -> Read:
+        async with self._readers:
+            return await run_in_threadpool(read, *args)
+
+
+class Following(StreamingResponse):
+    """The live stream, counted against its process's streams while it is sent; past their most, 503."""
+
+    def __init__(self, streams: Streams, entries: AsyncIterator[str]):
+        super().__init__(
+            entries, media_type="text/event-stream", headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
+        )
+        self.streams = streams
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if self.streams.open >= self.streams.most:
+            detail = f"this server already sends the live stream to {self.streams.most} clients, its most"
+            busy = problem(503, "busy", f"{detail}: try again shortly", headers={"Retry-After": STREAM_RETRY_AFTER})
+            await busy(scope, receive, send)
+            return
+        self.streams.open += 1
         try:
-            entries = await run_in_threadpool(fetch, position)
-        except NotCaughtUp:
-            entries = []
-        for entry in entries:
-            position = entry.position
-            yield f"id: {entry.position}\ndata: {entry.model_dump_json()}\n\n"
-        if entries:
-            quiet = 0.0
-            continue
+            await super().__call__(scope, receive, send)
+        finally:
+            self.streams.open -= 1
+
+
+def _caught_up(service: Service, known: int) -> int:
+    try:
+        service.current()
+    except NotCaughtUp:
+        return known
+    return service.position()
+
+
+def _encoded(service: Service, after: int, count: int) -> tuple[str, int, int]:
+    entries = service.entries(after, count)
+    if not entries:
+        return "", after, count
+    text = "".join(f"id: {entry.position}\ndata: {entry.model_dump_json()}\n\n" for entry in entries)
+    fitting = len(entries) * STREAM_CHUNK // len(text)
+    return text, entries[-1].position, max(1, min(STREAM_BATCH, fitting))
+
+
+async def _entries(request: Request, service: Service, streams: Streams, position: int) -> AsyncIterator[str]:
+    """Replay the entries after ``position``, then follow the log as it grows.
+
+    Each batch is read only once the client has taken enough of the last: an empty chunk is sent
+    first, and the server holds it until the connection can take more. A client that stops reading
+    holds what the connection has buffered and nothing more."""
+    yield "retry: 1000\n\n"
+    quiet, count = 0.0, 10
+    while not await request.is_disconnected():
+        yield ""
+        if position < await streams.head(service):
+            text, position, count = await streams.entries(service, position, count)
+            if text:
+                quiet = 0.0
+                yield text
+                continue
         await asyncio.sleep(STREAM_IDLE_SECONDS)
         quiet += STREAM_IDLE_SECONDS
         if quiet >= STREAM_HEARTBEAT_SECONDS:
