@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from typing import Annotated
+from typing import Annotated, NamedTuple
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request, Response
@@ -16,7 +16,7 @@ from api.deps import After, ServiceDep
 from api.problems import BadRequest, responses
 from api.schemas import Verification
 from api.service import Service
-from projections import AuditEntry, AuditPage, Digest
+from projections import AuditPage, Digest
 from projections.audit import BadArchive
 
 AUDIT_BATCH = 100  # entries read and sent at a time: what a client that reads slowly holds of its page
@@ -32,23 +32,38 @@ def audit_log(
     after: After = 0,
     limit: Annotated[int, Query(ge=1, le=1000)] = 1000,
 ) -> Response:
-    first = service.audit_log(after, min(limit, AUDIT_BATCH))  # a store away is a 503 before anything is sent
+    first = _encoded(service, after, min(limit, AUDIT_BATCH))  # a store away is a 503 before anything is sent
     return StreamingResponse(_page(request.url.path, service, first, limit), media_type="application/json")
 
 
-async def _page(path: str, service: Service, batch: list[AuditEntry], limit: int) -> AsyncIterator[bytes]:
+class Batch(NamedTuple):
+    """Entries of the audit log as the page's JSON shows them (comma-separated), how many, the last one's position."""
+
+    text: bytes
+    entries: int
+    last: int
+
+
+def _encoded(service: Service, after: int, count: int) -> Batch:
+    entries = service.audit_log(after, count)
+    return Batch(to_json(entries)[1:-1], len(entries), entries[-1].position if entries else after)
+
+
+async def _page(path: str, service: Service, batch: Batch, limit: int) -> AsyncIterator[bytes]:
     """An ``AuditPage`` of ``limit`` entries from ``batch`` on, sent a batch at a time: the next is
-    read once the client has taken enough of the last (the empty chunk waits until it has)."""
+    read once the client has taken enough of the last (the empty chunk waits until it has), and
+    nothing of it is kept meanwhile."""
     yield b'{"entries":['
     sent = 0
     while True:
-        yield (b"," if sent and batch else b"") + to_json(batch)[1:-1]
-        sent += len(batch)
-        if not batch or sent == limit or len(batch) < AUDIT_BATCH:
+        yield (b"," if sent and batch.entries else b"") + batch.text
+        sent += batch.entries
+        if sent == limit or batch.entries < AUDIT_BATCH:
             break
+        batch = Batch(b"", 0, batch.last)  # sent: not kept while the client is slow
         yield b""
-        batch = await run_in_threadpool(service.audit_log, batch[-1].position, min(limit - sent, AUDIT_BATCH))
-    following = f"{path}?{urlencode({'after': batch[-1].position, 'limit': limit})}" if sent == limit else None
+        batch = await run_in_threadpool(_encoded, service, batch.last, min(limit - sent, AUDIT_BATCH))
+    following = f"{path}?{urlencode({'after': batch.last, 'limit': limit})}" if sent == limit else None
     yield b'],"next":' + to_json(following) + b"}"
 
 

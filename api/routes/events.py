@@ -225,6 +225,7 @@ async def _entries(request: Request, service: Service, streams: Streams, positio
             if text:
                 quiet = 0.0
                 yield text
+                del text  # sent: not kept while the client is slow
                 continue
         await asyncio.sleep(STREAM_IDLE_SECONDS)
         quiet += STREAM_IDLE_SECONDS
