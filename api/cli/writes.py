@@ -66,7 +66,8 @@ def import_(
     database_url: DatabaseUrl = None,
 ) -> None:
     """Append events in the sent form from JSON Lines, --restore an export into an empty store, or
-    import a real data set: `us-missions PATH` (the ranges CSV) or `state-dept-guide DIR` (TEI articles)."""
+    import a real data set: `us-missions PATH` (the ranges CSV), `state-dept-guide DIR` (TEI articles)
+    or `state-system DIR` (the COW, ISD and ICOW tables)."""
     if file in IMPORTERS:
         if path is None:
             inputs.fail(f"import {file} needs the path of its data")

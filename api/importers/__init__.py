@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
 
-from api.importers import state_dept_guide, us_missions
+from api.importers import state_dept_guide, state_system, us_missions
 from api.importers.common import BadSource, Group, Parsed
 
 __all__ = ["IMPORTERS", "BadSource", "Group", "Importer", "Parsed"]
@@ -35,5 +35,9 @@ IMPORTERS: Mapping[str, Importer] = MappingProxyType({
     "state-dept-guide": Importer(
         state_dept_guide.parse,
         "the folder of TEI articles of the Office of the Historian's guide to US recognition and relations",
+    ),
+    "state-system": Importer(
+        state_system.parse,
+        "the folder of the COW state list, ISD v2.2 and ICOW colonial history tables, beside the COW→ISO table",
     ),
 })
