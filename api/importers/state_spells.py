@@ -16,8 +16,8 @@ ended, and what it came from and went into.
   its successors were partitioned out of it.
 - What it went into: ISD's destinations that lived within a year of its end (ISD lists every
   polity that later held part of its territory: Bavaria's include the German Federal Republic of
-  1949) and ICOW's Into; what it came from: ICOW's IndFrom and SecFrom. A polity that ended within
-  a year of another's beginning, one naming the other, is named on both sides.
+  1949) and ICOW's Into; what it came from: ICOW's IndFrom and SecFrom. A polity that ended up to
+  a year before another began (or a month after it), one naming the other, is named on both sides.
 """
 
 from __future__ import annotations
