@@ -71,6 +71,13 @@ class MissionClosed(FactRecorded):
 
 
 @dataclass(frozen=True)
+class MissionChanged(FactRecorded):
+    """A mission's rank changed: ``attributes.from`` the level it had, ``attributes.level`` its new one."""
+
+    event_type = EventType.MISSION_CHANGED
+
+
+@dataclass(frozen=True)
 class AgreementSigned(FactRecorded):
     event_type = EventType.AGREEMENT_SIGNED
 
@@ -158,6 +165,7 @@ RECORDED: dict[EventType, type[FactRecorded]] = {
         RelationsSevered,
         MissionOpened,
         MissionClosed,
+        MissionChanged,
         AgreementSigned,
         AgreementTerminated,
         MembershipJoined,

@@ -272,10 +272,12 @@ def describe(state: State) -> dict[str, Any]:
     """A plain account of a state, for messages that must say what held on a date."""
     return {
         "diplomatic": state.status.value,
-        "recognitions": [f"{a} recognizes {b}" for a, b in state.recognitions],
-        "missions": [f"{s} {level} in {h}" for s, h, level in state.missions],
-        "agreements": sorted(state.agreements),
-        "memberships": [f"{m} {ms.status.value} of {b}" for (m, b), ms in state.memberships.items()],
+        "recognitions": [f"{a} recognizes {b}" for (a, b), entry in state.recognitions.items() if entry.holds],
+        "missions": [f"{s} {level} in {h}" for (s, h, level), entry in state.missions.items() if entry.holds],
+        "agreements": sorted(key for key, entry in state.agreements.items() if entry.holds),
+        "memberships": [
+            f"{m} {ms.status.value} of {b}" for (m, b), ms in state.memberships.items() if ms.status is not None
+        ],
     }
 
 

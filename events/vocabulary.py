@@ -1,4 +1,4 @@
-"""The v1 event types: wire names, what each one touches, and the attributes it needs."""
+"""The event types: wire names, what each one touches, and the attributes it needs."""
 
 from __future__ import annotations
 
@@ -25,6 +25,7 @@ class EventType(StrEnum):
     RELATIONS_SEVERED = "relations.severed"
     MISSION_OPENED = "mission.opened"
     MISSION_CLOSED = "mission.closed"
+    MISSION_CHANGED = "mission.changed"
     AGREEMENT_SIGNED = "agreement.signed"
     AGREEMENT_TERMINATED = "agreement.terminated"
     MEMBERSHIP_JOINED = "membership.joined"
@@ -61,12 +62,17 @@ _FACETS: dict[EventType, Facet] = {kind: Facet(_FACET_PREFIX[kind.value.split(".
 REQUIRED_ATTRIBUTES: dict[EventType, tuple[str, ...]] = {
     EventType.MISSION_OPENED: ("level",),
     EventType.MISSION_CLOSED: ("level",),
+    EventType.MISSION_CHANGED: ("from", "level"),
     EventType.AGREEMENT_SIGNED: ("agreement", "kind"),
     EventType.AGREEMENT_TERMINATED: ("agreement",),
 }
 
 
 class DiplomaticStatus(StrEnum):
+    """``unknown``: nothing recorded tells; ``none``: known not to hold (before a recorded first
+    establishment)."""
+
+    UNKNOWN = "unknown"
     NONE = "none"
     ESTABLISHED = "established"
     SUSPENDED = "suspended"

@@ -9,7 +9,17 @@ from datetime import date
 from typing import Any
 
 from domain import Fact, State
-from domain.history import apply, in_valid_order
+from domain.history import (
+    DAWN,
+    apply,
+    entry_inferred,
+    first_of_its_fact,
+    government,
+    in_valid_order,
+    membership_inferred,
+    prior,
+    status_inferred,
+)
 
 
 @dataclass(frozen=True)
@@ -30,32 +40,48 @@ class Held:
 
 
 def items(state: State, facet: str | None = None) -> Iterator[tuple[str, str, dict[str, Any], Fact]]:
-    """Every fact a state holds (of one facet, if given): (facet, item, value, event behind it)."""
+    """Every fact a state records (of one facet, if given): (facet, item, value, event behind it).
+    A value is marked ``inferred`` where its event implies it held before, not what it made; a
+    recognition known not to hold is kept (``recognizes: false``), other facts only while they hold."""
     if facet in (None, "diplomatic") and state.status_event is not None:
-        yield "diplomatic", "status", {"status": state.status.value}, state.status_event
+        yield "diplomatic", "status", _marked({"status": state.status.value}, status_inferred(state)), state.status_event
     if facet in (None, "recognition"):
-        for (recognizer, recognized), fact in state.recognitions.items():
+        for (recognizer, recognized), entry in state.recognitions.items():
             value: dict[str, Any] = {"recognizer": recognizer, "recognized": recognized}
-            yield "recognition", f"{recognizer}>{recognized}", value, fact
+            if not entry.holds:
+                value["recognizes"] = False
+            named = government(entry.event) if entry.holds else None
+            if named is not None:
+                value["government"] = named
+            yield "recognition", f"{recognizer}>{recognized}", _marked(value, entry_inferred(entry, None)), entry.event
     if facet in (None, "mission"):
-        for (sender, host, level), fact in state.missions.items():
-            yield "mission", f"{sender}>{host}:{level}", {"sender": sender, "host": host, "level": level}, fact
+        for key, entry in state.missions.items():
+            if entry.holds:
+                sender, host, level = key
+                value = {"sender": sender, "host": host, "level": level}
+                yield "mission", f"{sender}>{host}:{level}", _marked(value, entry_inferred(entry, key)), entry.event
     if facet in (None, "agreement"):
-        for agreement, fact in state.agreements.items():
-            value = {
-                "agreement": agreement,
-                "kind": fact.attributes.get("kind"),
-                "title": fact.attributes.get("title"),
-            }
-            yield "agreement", agreement, value, fact
+        for agreement, entry in state.agreements.items():
+            if entry.holds:
+                fact = entry.event
+                value = {"agreement": agreement, "kind": fact.attributes.get("kind"), "title": fact.attributes.get("title")}
+                yield "agreement", agreement, _marked(value, entry_inferred(entry, agreement)), fact
     if facet in (None, "membership"):
         for (member, body), membership in state.memberships.items():
-            value = {"member": member, "body": body, "status": membership.status.value, "role": membership.role}
-            yield "membership", f"{member}>{body}", value, membership.event
+            if membership.status is not None:
+                value = {"member": member, "body": body, "status": membership.status.value, "role": membership.role}
+                yield "membership", f"{member}>{body}", _marked(value, membership_inferred(membership)), membership.event
+
+
+def _marked(value: dict[str, Any], inferred: bool) -> dict[str, Any]:
+    if inferred:
+        value["inferred"] = True
+    return value
 
 
 def states_by_day(facts: Iterable[Fact]) -> Iterator[tuple[date, State]]:
-    """The state on each day it can change: ``fold_on`` for every breakpoint, computed in one sweep.
+    """The state on each day it can change: ``fold_on`` for every breakpoint, computed in one sweep,
+    from what the first events imply held before anything (from the first day on).
 
     Facts become certain as the days pass. When the newly certain ones all start no earlier than
     those already applied (the common case), applying them on top equals folding afresh; otherwise
@@ -65,12 +91,14 @@ def states_by_day(facts: Iterable[Fact]) -> Iterator[tuple[date, State]]:
     for fact in facts:
         by_last.setdefault(fact.occurred.window.last, []).append(fact)
     applied: list[Fact] = []
-    state = State()
+    before = prior(in_valid_order(fact for arriving in by_last.values() for fact in arriving))
+    state = before
+    yield DAWN, state
     for day in sorted(by_last):
         arriving = in_valid_order(by_last[day])
         if applied and arriving[0].sort_key < applied[-1].sort_key:
             applied = in_valid_order([*applied, *arriving])
-            state = State()
+            state = before
             for fact in applied:
                 state = apply(state, fact, strict=False)
         else:
@@ -100,8 +128,10 @@ _SORTED = json.JSONEncoder(sort_keys=True)  # as json.dumps(value, sort_keys=Tru
 
 
 def _opened(held: tuple[str, str, dict[str, Any], Fact], day: date) -> Held:
+    """A fact held from ``day``; one inferred has no date of its own (``since`` empty)."""
     facet, item, value, fact = held
-    return Held(facet, item, _SORTED.encode(value), str(fact.id), fact.occurred.text, day, None)
+    since = "" if value.get("inferred") else fact.occurred.text
+    return Held(facet, item, _SORTED.encode(value), str(fact.id), since, day, None)
 
 
 def _sweep(facts: Iterable[Fact]) -> tuple[list[Held], dict[Identity, int], State]:
@@ -123,8 +153,8 @@ def _sweep(facts: Iterable[Fact]) -> tuple[list[Held], dict[Identity, int], Stat
 class Spans:
     """One relation's intervals, kept as its facts arrive and go.
 
-    A fact that becomes certain after every other one only changes what holds from its last day
-    on: the rows still open are closed there or kept, and what it adds opens there. Any other
+    A fact that becomes certain after every other one, and is not the first event of its fact,
+    only changes what holds from its last day on: the rows still open are closed there or kept, and what it adds opens there. Any other
     change recomputes the relation from its facts. Either way the result is ``intervals(facts)``.
     """
 
@@ -134,8 +164,10 @@ class Spans:
 
     def add(self, fact: Fact) -> tuple[list[Held], list[Held]]:
         """Record a fact; the intervals that ended or changed, and those that began."""
-        window = fact.occurred.window
-        if self.last is None or self.latest is None or (window.last > self.last and fact.sort_key > self.latest):
+        last, latest = self.last, self.latest
+        after_all = last is not None and latest is not None and fact.occurred.window.last > last and fact.sort_key > latest
+        # The first event of a fact also says what held before it, from the first day: not only later.
+        if after_all and not first_of_its_fact(self.state, fact):
             self.facts[fact.id] = fact
             return self._extend(fact)
         self.facts[fact.id] = fact

@@ -62,38 +62,46 @@ class EventOut(Out):
 
 
 class Diplomatic(Out):
-    status: DiplomaticStatus
+    status: DiplomaticStatus = Field(description="unknown: nothing recorded tells; none: known not to hold")
     since: str | None
     event: str | None
+    inferred: bool = Field(default=False, description="implied by a later event (no source dates its beginning)")
 
 
 class RecognitionHeld(Out):
     recognizer: str
     recognized: str
-    since: str
+    since: str | None
     event: str
+    government: str | None = Field(default=None, description="the government recognized, where the source names one")
+    inferred: bool = Field(default=False, description="implied by a later event (no source dates its beginning)")
 
 
 class Recognition(Out):
-    a_recognizes_b: bool
-    b_recognizes_a: bool
+    a_recognizes_b: bool | None = Field(description="null: nothing recorded; false: known not to")
+    b_recognizes_a: bool | None
     held: list[RecognitionHeld]
+    not_held: list[RecognitionHeld] = Field(
+        default_factory=list, description="recognitions known not to hold: withdrawn, or not yet granted (inferred)"
+    )
 
 
 class Mission(Out):
     sender: str
     host: str
     level: str
-    since: str
+    since: str | None
     event: str
+    inferred: bool = Field(default=False, description="implied by a later event (no source dates its beginning)")
 
 
 class Agreement(Out):
     agreement: str
     kind: str | None
     title: str | None
-    since: str
+    since: str | None
     event: str
+    inferred: bool = Field(default=False, description="implied by a later event (no source dates its beginning)")
 
 
 class Membership(Out):
@@ -101,8 +109,9 @@ class Membership(Out):
     body: str
     status: MembershipStatus
     role: str | None
-    since: str
+    since: str | None
     event: str
+    inferred: bool = Field(default=False, description="implied by a later event (no source dates its beginning)")
 
 
 class Pending(Out):
@@ -145,7 +154,7 @@ class Interval(Out):
     details: dict[str, Any]
     from_day: date = Field(serialization_alias="from")
     to_day: date | None = Field(serialization_alias="to")
-    since: str
+    since: str | None = Field(description="the date of the event behind it; null where that event only implies it")
     event: str
 
 

@@ -67,15 +67,19 @@ def entity_out(row: Any) -> EntityOut:
     )
 
 
+def _recognition_status(value: dict[str, Any]) -> str:
+    return "recognized" if value.get("recognizes", True) else "not recognized"
+
+
 def interval_out(row: Any) -> Interval:
     value = json.loads(row["value"])
     return Interval(
         facet=row["facet"],
         item=row["item"],
-        status=value.get("status", "recognized" if row["facet"] == "recognition" else None),
+        status=value.get("status", _recognition_status(value) if row["facet"] == "recognition" else None),
         details=value,
         from_day=row["from_day"],
         to_day=row["to_day"],
-        since=row["since"],
+        since=row["since"] or None,
         event=row["event_id"],
     )

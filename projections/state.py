@@ -35,7 +35,7 @@ from projections.reading import (
 from projections.rows import event_data
 from projections.stores import Cursor, Database
 
-NO_STATUS = DiplomaticStatus.NONE.value
+NO_STATUS = DiplomaticStatus.UNKNOWN.value  # nothing recorded tells
 
 # A fact holding on a day, as HELD selects it: relation, facet, item, value, event_id, since.
 Held = tuple[str, str, str, str, str, str]
@@ -133,21 +133,26 @@ class StateReads(Reads):
             position = self._at(cursor, at, fresh)
             counts = self._counts(cursor, either, on.isoformat(), at)
             keys = sorted(key for key, count in counts.items() if count.listed)
-            states = self._states(cursor, sides, counts, keys, on, at, position, focus=code, explain=explain)
+            states = self._states(
+                cursor, sides, counts, keys, on, at, position, focus=code, explain=explain, holding=True
+            )
             names = self._names(cursor, [code])
         entity = {"code": code, "name": names.get(code, code)}
         return {"entity": entity, "on": on, "as_of_position": position, "relations": states}
 
     def _states(
         self, cursor: Cursor, parts: Parts, counts: dict[str, Counts], keys: list[str], on: date, at: int,
-        position: int, *, focus: str, explain: bool = True,
+        position: int, *, focus: str, explain: bool = True, holding: bool = False,
     ) -> list[Data]:
         """The states of the relations ``keys`` (all in ``parts``), with ``counts`` of their events;
+        with ``holding``, also of those where a fact holds on ``on`` that a later event implies;
         with ``explain``, the events behind each."""
         day = on.isoformat()
-        holding, bounds = held_on(at, day)
-        cursor.execute(*union(holding, parts, after=bounds))
+        held_sql, bounds = held_on(at, day)
+        cursor.execute(*union(held_sql, parts, after=bounds))
         facts = tuples(cursor.fetchall())
+        if holding:
+            keys = sorted({*keys, *(fact[0] for fact in facts if holds(fact))})
         held: dict[str, list[Held]] = {}
         for fact in facts:
             found = held.get(fact[0])
@@ -196,6 +201,15 @@ class StateReads(Reads):
         return cursor.fetchall()
 
 
+def holds(fact: Held) -> bool:
+    """Whether a row says something holds (not that it is known not to: relations before a first
+    establishment, a recognition not granted)."""
+    facet, value = fact[1], fields_of(fact[1], fact[3])
+    if facet == "diplomatic":
+        return bool(value[0] != "none")
+    return facet != "recognition" or bool(value[2])
+
+
 def listed(held: list[Held]) -> list[Held]:
     """One relation's facts in the order its state lists them: by facet, then item."""
     if len(held) > 1:
@@ -209,33 +223,46 @@ def state(
 ) -> Data:
     """One state; ``held`` are its facts holding on ``on`` in the order a state lists them (by facet,
     then item), ``evidence`` the events they cite."""
-    diplomatic, recognitions, missions, agreements, memberships = None, [], [], [], []
-    a_recognizes_b = b_recognizes_a = False
+    diplomatic, missions, agreements, memberships = None, [], [], []
+    recognitions: list[Data] = []
+    not_recognized: list[Data] = []
+    a_recognizes_b: bool | None = None
+    b_recognizes_a: bool | None = None
     for _, facet, _, text, event, since in held:
         fields = fields_of(facet, text)
+        dated = since or None  # a fact an event only implies has no date of its own
         if facet == "diplomatic":
-            diplomatic = {"status": fields, "since": since, "event": event}
+            diplomatic = {"status": fields[0], "since": dated, "event": event, "inferred": fields[1]}
         elif facet == "recognition":
-            recognizer, recognized = fields
-            recognitions.append({"recognizer": recognizer, "recognized": recognized, "since": since, "event": event})
-            a_recognizes_b = a_recognizes_b or (recognizer == a and recognized == b)
-            b_recognizes_a = b_recognizes_a or (recognizer == b and recognized == a)
+            recognizer, recognized, recognizes, government, inferred = fields
+            if recognizer == a and recognized == b:
+                a_recognizes_b = recognizes
+            elif recognizer == b and recognized == a:
+                b_recognizes_a = recognizes
+            (recognitions if recognizes else not_recognized).append(
+                {"recognizer": recognizer, "recognized": recognized, "since": dated, "event": event,
+                 "government": government, "inferred": inferred}
+            )
         elif facet == "mission":
-            missions.append({"sender": fields[0], "host": fields[1], "level": fields[2], "since": since, "event": event})
+            missions.append({"sender": fields[0], "host": fields[1], "level": fields[2], "since": dated, "event": event,
+                             "inferred": fields[3]})
         elif facet == "agreement":
-            agreements.append({"agreement": fields[0], "kind": fields[1], "title": fields[2], "since": since,
-                               "event": event})
+            agreements.append({"agreement": fields[0], "kind": fields[1], "title": fields[2], "since": dated,
+                               "event": event, "inferred": fields[3]})
         elif facet == "membership":
             memberships.append({"member": fields[0], "body": fields[1], "status": fields[2], "role": fields[3],
-                                "since": since, "event": event})
+                                "since": dated, "event": event, "inferred": fields[4]})
     return {
         "a": {"code": a, "name": names.get(a, a)},
         "b": {"code": b, "name": names.get(b, b)},
         "on": on,
         "as_of_position": position,
         "version": version,
-        "diplomatic": diplomatic or {"status": NO_STATUS, "since": None, "event": None},
-        "recognition": {"a_recognizes_b": a_recognizes_b, "b_recognizes_a": b_recognizes_a, "held": recognitions},
+        "diplomatic": diplomatic or {"status": NO_STATUS, "since": None, "event": None, "inferred": False},
+        "recognition": {
+            "a_recognizes_b": a_recognizes_b, "b_recognizes_a": b_recognizes_a, "held": recognitions,
+            "not_held": not_recognized,
+        },
         "missions": missions,
         "agreements": agreements,
         "memberships": memberships,
@@ -247,19 +274,22 @@ def state(
     }
 
 
-# What a state shows of each kind of fact's value, in the order its model serialises them: a
-# diplomatic status alone, the others as a tuple.
-FIELDS = {
-    "diplomatic": itemgetter("status"),
-    "recognition": itemgetter("recognizer", "recognized"),
-    "mission": itemgetter("sender", "host", "level"),
-    "agreement": itemgetter("agreement", "kind", "title"),
-    "membership": itemgetter("member", "body", "status", "role"),
+# What a state shows of each kind of fact's value, in the order its model serialises them, and last
+# whether it is inferred (rows of a recognition add whether it holds, true unless said, and the
+# government recognized).
+FIELDS: dict[str, Any] = {
+    "diplomatic": lambda v: (v["status"], v.get("inferred", False)),
+    "recognition": lambda v: (
+        v["recognizer"], v["recognized"], v.get("recognizes", True), v.get("government"), v.get("inferred", False)
+    ),
+    "mission": lambda v: (v["sender"], v["host"], v["level"], v.get("inferred", False)),
+    "agreement": lambda v: (v["agreement"], v["kind"], v["title"], v.get("inferred", False)),
+    "membership": lambda v: (v["member"], v["body"], v["status"], v["role"], v.get("inferred", False)),
 }
 
 
 @lru_cache(maxsize=4096)
 def fields_of(facet: str, text: str) -> Any:
-    """The fields a state shows of a fact's value, parsed once and shared, immutable (a string or a
-    tuple): few values are distinct (a diplomatic status is one of four)."""
+    """The fields a state shows of a fact's value, parsed once and shared, immutable (a tuple): few
+    values are distinct (a diplomatic status is one of a handful)."""
     return FIELDS[facet](from_json(text))

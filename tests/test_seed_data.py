@@ -129,7 +129,8 @@ def test_every_state_answer_names_its_events_and_each_quotes_its_source(store):
     for relation in store.entity_relations("PAN", date(2017, 6, 13)).relations:
         cited = {e.id: e for e in relation.events}
         behind = [relation.diplomatic.event] if relation.diplomatic.event else []
-        behind += [r.event for r in relation.recognition.held] + [m.event for m in relation.missions]
+        behind += [r.event for r in relation.recognition.held + relation.recognition.not_held]
+        behind += [m.event for m in relation.missions]
         behind += [a.event for a in relation.agreements] + [m.event for m in relation.memberships]
         assert set(behind) == set(cited)
         for event in cited.values():

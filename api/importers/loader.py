@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 
 from api.importers.common import Group, Parsed
 from api.service import IMPORT_WAIT_SECONDS, Service
 from domain import BatchRejected, DuplicateEntity
-from events import EntityIn, EventIn
+from events import EntityIn, EventIn, parse_date
 
 BATCH = 500
 Progress = Callable[[int], None] | None
@@ -41,8 +42,16 @@ def load(service: Service, parsed: Parsed, by: str, progress: Progress = None) -
     report = Report()
     codes = {spec.code: ensure_entity(service, spec, by, report) for spec in parsed.entities}
     groups = [renamed(group, codes) for group in parsed.groups if not _made_one(group, codes)]
-    append_groups(service, groups, by, report, progress)
+    append_groups(service, sorted(groups, key=_earliest), by, report, progress)
     return report
+
+
+def _earliest(group: Group) -> date:
+    """When a group's first event begins. Groups are appended in that order, so each relation's
+    events arrive in valid-time order: an event is judged with those before it already recorded,
+    and what it is judged against does not depend on the order the source lists them in (a second
+    load accepts nothing a first one refused)."""
+    return min(parse_date(event.occurred).window.first for event in group.events)
 
 
 def ensure_entity(service: Service, spec: EntityIn, by: str, report: Report) -> str:

@@ -29,7 +29,7 @@ def test_an_appended_event_is_stored_with_its_writer_and_changes_the_state(writa
     assert ok(writable.get(response.headers["location"])) == stored
     assert state(writable, "PAN", "KOR", "2020-02-29")["diplomatic"]["status"] == "established"
     after = state(writable, "PAN", "KOR", "2020-03-01")
-    assert after["diplomatic"] == {"status": "suspended", "since": "2020-03-01", "event": stored["id"]}
+    assert after["diplomatic"] == {"status": "suspended", "since": "2020-03-01", "event": stored["id"], "inferred": False}
     assert stored["id"] in {e["id"] for e in after["events"]}
 
 
@@ -59,13 +59,13 @@ def test_an_event_breaking_its_own_rule_is_409_with_the_state_on_its_date(refusi
     before = head(refusing)
 
     body = problem(
-        refusing.post("/v1/events", json=event("relations.severed", "PAN", "KOR", "1950"), headers=WRITER),
+        refusing.post("/v1/events", json=event("relations.established", "PAN", "KOR", "1970"), headers=WRITER),
         409,
     )
 
-    assert body["state"]["diplomatic"] == "none"
-    assert "relations.severed" in body["detail"]
-    assert [c["type"] for c in body["conflicting"]] == ["relations.severed"]
+    assert body["state"]["diplomatic"] == "established"
+    assert "relations.established" in body["detail"]
+    assert [c["type"] for c in body["conflicting"]] == ["relations.established", "relations.established"]
     assert head(refusing) == before
 
 
@@ -109,7 +109,7 @@ def test_a_retraction_marks_the_event_and_changes_the_state(writable: TestClient
     assert int(response.headers["chancery-position"]) == retracted["retracted"]["position"]
     assert ok(writable.get(f"/v1/events/{established}"))["retracted"] == retracted["retracted"]
     assert established in [e["id"] for e in log(writable)]
-    assert state(writable, "PAN", "XKX", "2014-01-01")["diplomatic"]["status"] == "none"
+    assert state(writable, "PAN", "XKX", "2014-01-01")["diplomatic"]["status"] == "unknown"  # nothing recorded now
     problem(
         writable.post(f"/v1/events/{established}/retraction", json={"reason": "twice"}, headers=WRITER), 409
     )
@@ -165,7 +165,7 @@ def test_a_correction_whose_replacement_breaks_a_rule_changes_nothing(refusing: 
     response = refusing.post(
         f"/v1/events/{original}/correction",
         headers=WRITER,
-        json={"reason": "wrong", "replacement": event("relations.suspended", "PAN", "XKX", "2013-09-01")},
+        json={"reason": "wrong", "replacement": event("relations.established", "PAN", "KOR", "1970")},
     )
 
     problem(response, 409)

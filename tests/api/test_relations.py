@@ -31,7 +31,7 @@ def _document_for(title: str) -> str | None:
 def cited_ids(answer: dict[str, Any]) -> set[str]:
     """The events each entry of a state answer says it rests on."""
     ids = {answer["diplomatic"]["event"]} - {None}
-    ids |= {held["event"] for held in answer["recognition"]["held"]}
+    ids |= {held["event"] for held in answer["recognition"]["held"] + answer["recognition"]["not_held"]}
     for facet in ("missions", "agreements", "memberships"):
         ids |= {entry["event"] for entry in answer[facet]}
     return ids
@@ -93,7 +93,8 @@ def test_a_pair_is_the_same_relation_whichever_way_it_is_asked(client: TestClien
     assert forward["diplomatic"] == backward["diplomatic"]
     assert forward["diplomatic"]["status"] == "established"
     assert forward["recognition"]["a_recognizes_b"] is backward["recognition"]["b_recognizes_a"] is True
-    assert forward["recognition"]["b_recognizes_a"] is backward["recognition"]["a_recognizes_b"] is False
+    # Nothing recorded says whether Taiwan recognizes Panama: null, not false.
+    assert forward["recognition"]["b_recognizes_a"] is backward["recognition"]["a_recognizes_b"] is None
     assert [e["id"] for e in forward["events"]] == [e["id"] for e in backward["events"]]
     assert forward["version"] == backward["version"]
 
@@ -198,8 +199,11 @@ def test_a_timeline_lists_the_events_in_valid_time_order_and_the_intervals_each_
     diplomatic = [
         (i["status"], i["from"], i["to"]) for i in timeline["intervals"] if i["facet"] == "diplomatic"
     ]
-    assert diplomatic == [("established", "1912-12-31", "2017-06-12"), ("severed", "2017-06-12", None)]
-    recognized = [(i["from"], i["to"]) for i in timeline["intervals"] if i["facet"] == "recognition"]
+    assert diplomatic == [
+        ("none", "0001-01-01", "1912-12-31"), ("established", "1912-12-31", "2017-06-12"),
+        ("severed", "2017-06-12", None),
+    ]
+    recognized = [(i["from"], i["to"]) for i in timeline["intervals"] if i["status"] == "recognized"]
     assert recognized == [("1912-12-31", "2017-06-12")]
     named = {e["id"] for e in timeline["events"]}
     assert {i["event"] for i in timeline["intervals"]} <= named

@@ -96,7 +96,10 @@ def test_timeline_lists_events_in_valid_time_order_and_the_intervals(seeded_url:
     diplomatic = [
         (i["status"], i["from"], i["to"]) for i in timeline["intervals"] if i["facet"] == "diplomatic"
     ]
-    assert diplomatic == [("established", "1912-12-31", "2017-06-12"), ("severed", "2017-06-12", None)]
+    assert diplomatic == [
+        ("none", "0001-01-01", "1912-12-31"), ("established", "1912-12-31", "2017-06-12"),
+        ("severed", "2017-06-12", None),
+    ]
 
 
 def test_changes_from_2013_to_2018_show_the_switch_to_china(seeded_url: str) -> None:
@@ -229,19 +232,19 @@ def test_a_batch_file_with_one_bad_line_records_nothing(store: str, tmp_path: Pa
             [
                 "append",
                 "--type",
-                "relations.severed",
+                "relations.established",
                 "--subject",
                 "PAN",
                 "--counterpart",
                 "KOR",
                 "--occurred",
-                "1950",
+                "1970",
                 "--summary",
-                "Nothing to sever.",
+                "Established twice.",
                 "--source",
                 "A test source",
             ],
-            "none",
+            "needs status none or severed",
         ),
         (
             [

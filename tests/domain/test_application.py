@@ -94,10 +94,18 @@ def test_a_backdated_event_that_breaks_a_later_one_names_both_and_the_state(app)
 
 
 def test_an_event_that_breaks_its_own_rule_says_what_held_then(app):
+    app.append(sent("relations.established", "1978", "PAN", "ESH"), "me")
+    app.append(sent("relations.severed", "2000", "PAN", "ESH"), "me")
     with pytest.raises(StateRuleViolated) as raised:
         app.append(sent("relations.suspended", "2013-11-20", "PAN", "ESH"), "me")
-    assert raised.value.state["diplomatic"] == "none"
+    assert raised.value.state["diplomatic"] == "severed"
     assert "needs status established" in raised.value.detail
+
+
+def test_an_event_whose_precondition_nothing_records_is_accepted(app):
+    app.append(sent("relations.suspended", "2013-11-20", "PAN", "ESH"), "me")
+    app.append(sent("mission.closed", "1941", "PAN", "ESH", level="legation"), "me")
+    assert app.relation("PAN", "ESH").version == 2
 
 
 def test_retraction_keeps_the_event_and_removes_it_from_the_state(app):
@@ -114,11 +122,12 @@ def test_retraction_keeps_the_event_and_removes_it_from_the_state(app):
 
 
 def test_a_retraction_that_leaves_a_later_event_impossible_is_refused(app):
-    established = app.append(sent("relations.established", "1912~"), "me")
-    app.append(sent("relations.severed", "2017-06-12"), "me")
+    app.append(sent("relations.established", "1912~"), "me")
+    severed = app.append(sent("relations.severed", "1950"), "me")
+    app.append(sent("relations.established", "1960"), "me")
     with pytest.raises(StateRuleViolated):
-        app.retract("PAN", "TWN", established.events[0].event_id, "oops", "me")
-    assert app.relation("PAN", "TWN").version == 2
+        app.retract("PAN", "TWN", severed.events[0].event_id, "oops", "me")
+    assert app.relation("PAN", "TWN").version == 3
 
 
 def test_a_correction_retracts_and_replaces_in_one_write(app):
@@ -134,7 +143,7 @@ def test_a_correction_whose_replacement_is_refused_writes_nothing(app):
     wrong = app.append(sent("relations.established", "1921"), "me")
     app.append(sent("relations.severed", "2017-06-12"), "me")
     with pytest.raises(StateRuleViolated):
-        app.correct("PAN", "TWN", wrong.events[0].event_id, sent("relations.suspended", "1921"), "x", "me")
+        app.correct("PAN", "TWN", wrong.events[0].event_id, sent("relations.severed", "1921"), "x", "me")
     relation = app.relation("PAN", "TWN")
     assert relation.version == 2 and not relation.retractions
 
@@ -158,7 +167,7 @@ def test_a_batch_is_all_or_nothing(app):
     head = app.recorder.max_notification_id()
     with pytest.raises(BatchRejected) as raised:
         app.append_many(
-            [sent("relations.established", "1912~"), sent("relations.suspended", "2013", "PAN", "CHN")], "me"
+            [sent("relations.established", "1912~"), sent("relations.established", "2013")], "me"
         )
     assert raised.value.index == 1
     assert app.recorder.max_notification_id() == head

@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from domain.history import RuleBroken, State, check, fold_on, pending_on
+from domain.history import Entry, RuleBroken, State, check, fold_on, pending_on
 from events import DiplomaticStatus, MembershipStatus
 from tests.domain.builders import fact
 
@@ -23,7 +23,7 @@ def test_an_event_is_pending_while_its_window_contains_the_day_and_runs_past_it(
     assert pending_on([joined], date(2017, 6, 1)) == [joined]
     assert pending_on([joined], date(2017, 12, 31)) == []
     assert pending_on([joined], date(2016, 12, 31)) == []
-    assert fold_on([joined], date(2017, 6, 1)).memberships == {}
+    assert fold_on([joined], date(2017, 6, 1)).memberships[("PAN", "BRI")].status is None  # known not yet
     assert fold_on([joined], date(2017, 12, 31)).memberships[("PAN", "BRI")].status is MembershipStatus.MEMBER
 
 
@@ -41,31 +41,35 @@ def test_the_fold_keeps_the_event_behind_each_entry():
     opened = fact("mission.opened", "1973", "IND", "PAN", level="embassy")
     signed = fact("agreement.signed", "2025-04", "PAN", "USA", agreement="mou-1", kind="mou")
     state = fold_on([granted, opened, signed], date(2026, 1, 1))
-    assert state.recognitions[("PAN", "TWN")] is granted
-    assert state.missions[("IND", "PAN", "embassy")] is opened
-    assert state.agreements["mou-1"] is signed
+    assert state.recognitions[("PAN", "TWN")] == Entry(True, granted)
+    assert state.missions[("IND", "PAN", "embassy")] == Entry(True, opened)
+    assert state.agreements["mou-1"] == Entry(True, signed)
 
 
 RULES = [
-    # (history that must be accepted, the event it must refuse)
+    # (history that must be accepted, the event it must refuse: what recorded events contradict)
     ([fact("recognition.granted", "1912")], fact("recognition.granted", "1950")),
-    ([], fact("recognition.withdrawn", "1950")),
+    ([fact("recognition.granted", "1912", government="A")], fact("recognition.granted", "1950", government="A")),
+    ([fact("recognition.granted", "1912"), fact("recognition.withdrawn", "1920")], fact("recognition.withdrawn", "1950")),
     ([fact("relations.established", "1912")], fact("relations.established", "1950")),
     ([fact("relations.established", "1912"), fact("relations.suspended", "1920")], fact("relations.established", "1950")),
-    ([], fact("relations.suspended", "1950")),
     ([fact("relations.established", "1912"), fact("relations.severed", "1920")], fact("relations.suspended", "1950")),
     ([fact("relations.established", "1912")], fact("relations.resumed", "1950")),
-    ([], fact("relations.severed", "1950")),
+    ([fact("relations.severed", "1941")], fact("relations.resumed", "1952")),
     ([fact("relations.established", "1912"), fact("relations.severed", "1920")], fact("relations.severed", "1950")),
     ([fact("mission.opened", "1912", level="embassy")], fact("mission.opened", "1950", level="embassy")),
-    ([fact("mission.opened", "1912", level="embassy")], fact("mission.closed", "1950", level="consulate")),
+    ([fact("mission.closed", "1912", level="embassy")], fact("mission.closed", "1950", level="embassy")),
+    ([fact("mission.opened", "1912", level="embassy")],
+     fact("mission.changed", "1950", **{"from": "legation", "level": "embassy"})),
+    ([fact("mission.opened", "1912", level="legation"), fact("mission.closed", "1920", level="legation")],
+     fact("mission.changed", "1950", **{"from": "legation", "level": "embassy"})),
     ([fact("agreement.signed", "1912", agreement="t1", kind="treaty")],
      fact("agreement.signed", "1950", agreement="t1", kind="treaty")),
-    ([], fact("agreement.terminated", "1950", agreement="t1")),
+    ([fact("agreement.terminated", "1912", agreement="t1")], fact("agreement.terminated", "1950", agreement="t1")),
     ([fact("membership.joined", "1912", "PAN", "RIO")], fact("membership.joined", "1950", "PAN", "RIO")),
-    ([], fact("membership.suspended", "1950", "PAN", "RIO")),
+    ([fact("membership.left", "1912", "PAN", "RIO")], fact("membership.suspended", "1950", "PAN", "RIO")),
     ([fact("membership.joined", "1912", "PAN", "RIO")], fact("membership.reinstated", "1950", "PAN", "RIO")),
-    ([], fact("membership.left", "1950", "PAN", "RIO")),
+    ([fact("membership.left", "1912", "PAN", "RIO")], fact("membership.left", "1950", "PAN", "RIO")),
 ]
 
 
@@ -89,6 +93,19 @@ ALLOWED = [
     [fact("membership.joined", "1912", "PAN", "RIO"), fact("membership.suspended", "1988", "PAN", "RIO"),
      fact("membership.left", "1990", "PAN", "RIO")],
     [fact("note.recorded", "1900"), fact("note.recorded", "1900")],
+    [fact("recognition.granted", "1912", government="A"), fact("recognition.granted", "1943", government="B")],
+    [fact("mission.opened", "1912", level="legation"),
+     fact("mission.changed", "1943", **{"from": "legation", "level": "embassy"}),
+     fact("mission.closed", "1990", level="embassy")],
+    # A first event whose precondition nothing records is taken as it comes.
+    [fact("recognition.withdrawn", "1950")],
+    [fact("relations.suspended", "1950")],
+    [fact("relations.resumed", "1950")],
+    [fact("relations.severed", "1941"), fact("relations.established", "1952")],
+    [fact("mission.closed", "1950", level="consulate")],
+    [fact("mission.changed", "1950", **{"from": "legation", "level": "embassy"})],
+    [fact("agreement.terminated", "1950", agreement="t1")],
+    [fact("membership.suspended", "1950", "PAN", "RIO"), fact("membership.left", "1951", "PAN", "RIO")],
 ]
 
 

@@ -30,26 +30,42 @@ def log_facts(log: list[tuple[int, Any]], a: str, b: str, position: int) -> list
 
 
 def naive_answer(log: list[tuple[int, Any]], a: str, b: str, day: date, position: int) -> tuple[set[Any], list[str]]:
+    """The facts the fold of the log says hold (and, for recognitions, are known not to), and the
+    events pending."""
     facts = log_facts(log, a, b, position)
     held = {(facet, item, str(fact.id), repr(sorted(value.items()))) for facet, item, value, fact in items(fold_on(facts, day))}
     return held, [str(f.id) for f in pending_on(facts, day)]
 
 
+def _shown(value: dict[str, Any], inferred: bool) -> str:
+    return repr(sorted({**value, **({"inferred": True} if inferred else {})}.items()))
+
+
 def stored_answer(service: Service, a: str, b: str, day: date, position: int) -> tuple[set[Any], list[str]]:
+    """The same, from the read model's answer."""
     state = service.read.relation_state(a, b, day, position)
     held: set[Any] = set()
     if state.diplomatic.event:
-        held.add(("diplomatic", "status", state.diplomatic.event, repr(sorted({"status": state.diplomatic.status.value}.items()))))
+        value = {"status": state.diplomatic.status.value}
+        held.add(("diplomatic", "status", state.diplomatic.event, _shown(value, state.diplomatic.inferred)))
     for r in state.recognition.held:
         value = {"recognizer": r.recognizer, "recognized": r.recognized}
-        held.add(("recognition", f"{r.recognizer}>{r.recognized}", r.event, repr(sorted(value.items()))))
+        if r.government is not None:
+            value["government"] = r.government
+        held.add(("recognition", f"{r.recognizer}>{r.recognized}", r.event, _shown(value, r.inferred)))
+    for r in state.recognition.not_held:
+        value = {"recognizer": r.recognizer, "recognized": r.recognized, "recognizes": False}
+        held.add(("recognition", f"{r.recognizer}>{r.recognized}", r.event, _shown(value, r.inferred)))
+    known = {(r.recognizer, r.recognized): holds for rows, holds in ((state.recognition.held, True),
+                                                                      (state.recognition.not_held, False)) for r in rows}
+    assert (state.recognition.a_recognizes_b, state.recognition.b_recognizes_a) == (known.get((a, b)), known.get((b, a)))
     for m in state.missions:
         value = {"sender": m.sender, "host": m.host, "level": m.level}
-        held.add(("mission", f"{m.sender}>{m.host}:{m.level}", m.event, repr(sorted(value.items()))))
+        held.add(("mission", f"{m.sender}>{m.host}:{m.level}", m.event, _shown(value, m.inferred)))
     for g in state.agreements:
         value = {"agreement": g.agreement, "kind": g.kind, "title": g.title}
-        held.add(("agreement", g.agreement, g.event, repr(sorted(value.items()))))
+        held.add(("agreement", g.agreement, g.event, _shown(value, g.inferred)))
     for s in state.memberships:
         value = {"member": s.member, "body": s.body, "status": s.status.value, "role": s.role}
-        held.add(("membership", f"{s.member}>{s.body}", s.event, repr(sorted(value.items()))))
+        held.add(("membership", f"{s.member}>{s.body}", s.event, _shown(value, s.inferred)))
     return held, [p.id for p in state.pending]

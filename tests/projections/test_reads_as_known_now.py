@@ -33,7 +33,7 @@ def test_every_read_as_known_now_reflects_what_another_process_wrote(pair: tuple
     reader, writer = pair
     for entity in (PAN, TWN):
         writer.register_entity(entity, "t")
-    assert reader.relation_state("PAN", "TWN", DAY).diplomatic.status.value == "none"
+    assert reader.relation_state("PAN", "TWN", DAY).diplomatic.status.value == "unknown"
     writer.app.append(sent("relations.established", "1912~", "PAN", "TWN"), "t")  # not projected by the writer
 
     assert reader.relation_state("PAN", "TWN", DAY, explain=False).diplomatic.status.value == "established"
