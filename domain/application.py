@@ -20,6 +20,7 @@ from domain.errors import (
     UnknownEntity,
     VersionMismatch,
 )
+from domain.lives import Spell, spells
 from domain.records import AliasesAdded, EntityRegistered, RequestRecorded
 from domain.relation import Relation, project, relation_id, relation_key
 from domain.written import Keyed, Written, replayed, request_record
@@ -203,7 +204,8 @@ class Chancery(Application[UUID]):
             relation = self._relation_at(subject, counterpart, expected_version)
             if event_id is not None and event_id in relation.recorded:
                 return [], (str(event_id),)
-            event = relation.record(spec, subject, counterpart, event_id or uuid4(), by)
+            lives = self._lives(subject, counterpart, self._relations(_own(subject, counterpart)))
+            event = relation.record(spec, subject, counterpart, event_id or uuid4(), by, lives)
             return relation.collect_events(), (str(event.event_id),)
 
         return self._write(change, request, expected_version)
@@ -228,7 +230,7 @@ class Chancery(Application[UUID]):
                     parties.append(self._parties(spec))
                 except ChanceryError as refusal:
                     raise BatchRejected(index, refusal) from None
-            relations = self._relations(parties)
+            relations = self._relations([*parties, *(own for pair in parties for own in _own(*pair))])
             events: list[DomainEvent] = []
             results: list[str] = []
             for index, (spec, (subject, counterpart)) in enumerate(zip(specs, parties, strict=True)):
@@ -238,7 +240,8 @@ class Chancery(Application[UUID]):
                     results.append(str(event_id))
                     if event_id in relations[key].recorded:
                         continue
-                    events.append(relations[key].record(spec, subject, counterpart, event_id, by))
+                    lives = self._lives(subject, counterpart, relations)
+                    events.append(relations[key].record(spec, subject, counterpart, event_id, by, lives))
                 except ChanceryError as refusal:
                     raise BatchRejected(index, refusal) from None
             for relation in relations.values():
@@ -286,7 +289,8 @@ class Chancery(Application[UUID]):
             same = relation_key(subject, counterpart) == original.key
             target = original if same else self._relations([(subject, counterpart)])[relation_key(subject, counterpart)]
             original.retract(event_id, uuid4(), reason, by, replaced_by=new_id, judge=False)
-            target.record(replacement, subject, counterpart, new_id, by)
+            lives = self._lives(subject, counterpart, self._relations(_own(subject, counterpart)))
+            target.record(replacement, subject, counterpart, new_id, by, lives)
             if not same:
                 original.judge_without(event_id)
             events = original.collect_events() + ([] if same else target.collect_events())
@@ -301,8 +305,16 @@ class Chancery(Application[UUID]):
             return event
         return None
 
+    def _lives(self, subject: str, counterpart: str, relations: dict[str, Relation]) -> dict[str, list[Spell]]:
+        """The spells each party of a relation event lived, from its own history in ``relations``
+        (none for an entity's own event)."""
+        return {code: spells(relations[f"{code}/{code}"].facts()) for code, _ in _own(subject, counterpart)}
+
     def _parties(self, spec: EventIn) -> tuple[str, str]:
+        """The codes of an event's parties; an entity's own event has the entity as both."""
         subject = self.resolve(spec.subject).code
+        if spec.counterpart is None:
+            return subject, subject
         counterpart = self.resolve(spec.counterpart).code
         if subject == counterpart:
             raise InvalidRelation(f"subject and counterpart are both {subject}: a relation needs two entities")
@@ -353,6 +365,11 @@ class Chancery(Application[UUID]):
                     self.relations.put(relation)
             return Written(tuple(events), positions, results, request=request.id if request else None)
         raise Contended("the relation is being written by others too often; try again")
+
+
+def _own(subject: str, counterpart: str) -> list[tuple[str, str]]:
+    """The pairs that hold each party's own history, for a relation event (none for an entity's own)."""
+    return [] if subject == counterpart else [(subject, subject), (counterpart, counterpart)]
 
 
 def _same_entity(entity: Entity, spec: EntityIn) -> bool:

@@ -82,6 +82,8 @@ class State:
     missions: Mapping[tuple[str, str, str], Entry] = field(default_factory=_nothing)
     agreements: Mapping[str, Entry] = field(default_factory=_nothing)
     memberships: Mapping[tuple[str, str], Membership] = field(default_factory=_nothing)
+    life: Entry | None = None
+    """Of an entity's own history: whether it lives (None: nothing recorded)."""
 
 
 class RuleBroken(Exception):
@@ -128,6 +130,7 @@ def _but(state: State, **changes: Any) -> State:
         "missions": state.missions,
         "agreements": state.agreements,
         "memberships": state.memberships,
+        "life": state.life,
     }
     fields.update(changes)
     return State(**fields)
@@ -154,6 +157,7 @@ def prior(ordered: Sequence[Fact]) -> State:
     missions: dict[tuple[str, str, str], Entry] = {}
     agreements: dict[str, Entry] = {}
     memberships: dict[tuple[str, str], Membership] = {}
+    life: Entry | None = None
     for fact in ordered:
         facet = fact.type.facet
         if facet is Facet.DIPLOMATIC and status_event is None:
@@ -167,7 +171,9 @@ def prior(ordered: Sequence[Fact]) -> State:
             agreements.setdefault(str(fact.attributes["agreement"]), Entry(fact.type not in _OPENING, fact))
         elif facet is Facet.MEMBERSHIP:
             memberships.setdefault((fact.subject, fact.counterpart), Membership(_MEMBERSHIP[fact.type].implies, None, fact))
-    return State(status, status_event, recognitions, missions, agreements, memberships)
+        elif facet is Facet.ENTITY and life is None:
+            life = Entry(fact.type is T.ENTITY_ENDED, fact)  # an end says it lived before; a beginning, not
+    return State(status, status_event, recognitions, missions, agreements, memberships, life)
 
 
 def check(facts: Iterable[Fact]) -> State:
@@ -209,6 +215,8 @@ def first_of_its_fact(state: State, fact: Fact) -> bool:
         return str(fact.attributes["agreement"]) not in state.agreements
     if facet is Facet.MEMBERSHIP:
         return (fact.subject, fact.counterpart) not in state.memberships
+    if facet is Facet.ENTITY:
+        return state.life is None
     return False
 
 
@@ -221,11 +229,11 @@ def status_inferred(state: State) -> bool:
 
 
 def entry_inferred(entry: Entry, key: Any) -> bool:
-    """Whether a keyed entry is what its event implies held before it, not what it made."""
+    """Whether an entry is what its event implies held before it, not what it made."""
     fact = entry.event
     if fact.type.facet is Facet.MISSION:
         return entry.holds is not dict(mission_keys(fact))[key]
-    return entry.holds is not (fact.type in _OPENING)
+    return entry.holds is not (fact.type in _OPENING or fact.type is T.ENTITY_BEGAN)
 
 
 def membership_inferred(membership: Membership) -> bool:
@@ -330,6 +338,15 @@ def _note(state: State, fact: Fact, strict: bool) -> State:
     return state
 
 
+def _entity(state: State, fact: Fact, strict: bool) -> State:
+    """An entity begins, or ends; it may begin again after an end (a restoration)."""
+    beginning = fact.type is T.ENTITY_BEGAN
+    if strict and state.life is not None and state.life.holds is beginning:
+        said = "already exists" if beginning else "had already ended"
+        _refuse(f"{fact.subject} {said}", state, fact, state.life.event)
+    return _but(state, life=Entry(beginning, fact))
+
+
 _HANDLERS = {
     "diplomatic": _diplomatic,
     "recognition": _recognition,
@@ -337,4 +354,5 @@ _HANDLERS = {
     "agreement": _agreement,
     "membership": _membership,
     "note": _note,
+    "entity": _entity,
 }

@@ -113,6 +113,21 @@ class NoteRecorded(FactRecorded):
 
 
 @dataclass(frozen=True)
+class EntityBegan(FactRecorded):
+    """An entity began (``attributes.how``, ``attributes.from``); stored with the entity as both
+    parties: it is the entity's own history."""
+
+    event_type = EventType.ENTITY_BEGAN
+
+
+@dataclass(frozen=True)
+class EntityEnded(FactRecorded):
+    """An entity ended (``attributes.how``, ``attributes.into``)."""
+
+    event_type = EventType.ENTITY_ENDED
+
+
+@dataclass(frozen=True)
 class EventRetracted(DomainEvent):
     """An earlier event withdrawn; with ``replaced_by``, the retraction half of a correction."""
 
@@ -173,5 +188,7 @@ RECORDED: dict[EventType, type[FactRecorded]] = {
         MembershipReinstated,
         MembershipLeft,
         NoteRecorded,
+        EntityBegan,
+        EntityEnded,
     )
 }

@@ -17,6 +17,7 @@ from eventsourcing.utils import get_topic
 from domain import history
 from domain.errors import AlreadyRetracted, EventNotFound, StateRuleViolated
 from domain.history import Fact, RuleBroken, State
+from domain.lives import Spell, outside
 from domain.records import RECORDED, EventRetracted, FactRecorded
 from events import EventIn, EventType, recorded_date
 
@@ -91,8 +92,11 @@ class Relation:
             self._state, self._last = state, (ordered[-1].sort_key if ordered else None)
         return self._state
 
-    def record(self, spec: EventIn, subject: str, counterpart: str, event_id: UUID, by: str) -> FactRecorded:
-        """Judge the new event against the whole history, then keep it."""
+    def record(
+        self, spec: EventIn, subject: str, counterpart: str, event_id: UUID, by: str,
+        lives: Mapping[str, Sequence[Spell]] | None = None,
+    ) -> FactRecorded:
+        """Judge the new event against its parties' ``lives`` and the whole history, then keep it."""
         event = RECORDED[spec.type](
             originator_id=self.id,
             originator_version=self.version + 1,
@@ -107,6 +111,15 @@ class Relation:
             recorded_by=by,
         )
         fact = to_fact(event)
+        for code, lived in (lives or {}).items():
+            found = outside(fact, code, lived, self.facts())
+            if found is not None:
+                reason, dating = found
+                detail = f"{fact.type.value} ({fact.occurred.text}) is refused: {reason}"
+                conflicting = [_cite(fact), _cite(dating)]
+                raise StateRuleViolated(
+                    detail, rule=reason, on=fact.occurred.text, conflicting=conflicting, state=describe(self.state())
+                )
         if self._state is not None and (self._last is None or fact.sort_key > self._last):
             try:
                 after = history.apply(self._state, fact, strict=True)

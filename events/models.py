@@ -17,10 +17,11 @@ from pydantic import (
     StringConstraints,
     ValidationInfo,
     field_validator,
+    model_validator,
 )
 
 from events.dates import parse_date
-from events.vocabulary import EntityKind, EventType
+from events.vocabulary import EntityKind, EventType, Facet
 
 CONTENT_NAMESPACE = UUID("0b6f1d3c-52a4-4a8e-9c7e-3f0e9b5a2d11")
 _CONTENT = json.JSONEncoder(sort_keys=True)  # json.dumps(..., sort_keys=True), without a new encoder a call
@@ -128,7 +129,9 @@ class EventIn(Frozen):
 
     type: EventType
     subject: EntityName
-    counterpart: EntityName
+    counterpart: EntityName | None = Field(
+        default=None, description="the other party; none for entity.began and entity.ended, which are the subject's own"
+    )
     occurred: Occurred
     summary: Prose
     attributes: dict[str, Any] = Field(default_factory=dict, validate_default=True)
@@ -152,6 +155,19 @@ class EventIn(Frozen):
             )
         return value
 
+
+    @model_validator(mode="after")
+    def _parties(self) -> EventIn:
+        own = self.type.facet is Facet.ENTITY
+        if own and self.counterpart is not None:
+            raise ValueError(f"{self.type.value} is the subject's own: it takes no counterpart")
+        if not own and self.counterpart is None:
+            raise ValueError(f"{self.type.value} needs a counterpart: a relation has two parties")
+        for name in ("from", "into"):
+            named = self.attributes.get(name)
+            if own and named is not None and not (isinstance(named, list) and all(map(is_code, named))):
+                raise ValueError(f"attributes.{name} must be a list of entity codes, as in [\"DEU\"]")
+        return self
 
     def content_id(self) -> UUID:
         """The same sent event always has the same id: loading it twice records it once."""

@@ -14,6 +14,8 @@ class Facet(StrEnum):
     AGREEMENT = "agreement"
     MEMBERSHIP = "membership"
     NOTE = "note"
+    ENTITY = "entity"
+    """An entity's own life: it began, it ended (no counterpart)."""
 
 
 class EventType(StrEnum):
@@ -33,6 +35,8 @@ class EventType(StrEnum):
     MEMBERSHIP_REINSTATED = "membership.reinstated"
     MEMBERSHIP_LEFT = "membership.left"
     NOTE_RECORDED = "note.recorded"
+    ENTITY_BEGAN = "entity.began"
+    ENTITY_ENDED = "entity.ended"
 
     @property
     def facet(self) -> Facet:
@@ -55,6 +59,7 @@ _FACET_PREFIX = {
     "agreement": "agreement",
     "membership": "membership",
     "note": "note",
+    "entity": "entity",
 }
 
 _FACETS: dict[EventType, Facet] = {kind: Facet(_FACET_PREFIX[kind.value.split(".")[0]]) for kind in EventType}
@@ -70,10 +75,11 @@ REQUIRED_ATTRIBUTES: dict[EventType, tuple[str, ...]] = {
 
 class DiplomaticStatus(StrEnum):
     """``unknown``: nothing recorded tells; ``none``: known not to hold (before a recorded first
-    establishment)."""
+    establishment); ``ended``: a party had ended, and the relation records no status after."""
 
     UNKNOWN = "unknown"
     NONE = "none"
+    ENDED = "ended"
     ESTABLISHED = "established"
     SUSPENDED = "suspended"
     SEVERED = "severed"

@@ -19,7 +19,7 @@ from eventsourcing.domain import DomainEvent
 
 from domain import AliasesAdded, EntityRegistered, EventRetracted, FactRecorded, RequestRecorded, entity_id, relation_id
 from domain.records import RECORDED
-from events import EventType
+from events import EventType, Facet
 
 GENESIS = "0" * 64
 
@@ -52,7 +52,7 @@ def data_of(event: DomainEvent) -> dict[str, Any]:
             "id": str(event.event_id),
             "type": event.event_type.value,
             "subject": event.subject,
-            "counterpart": event.counterpart,
+            "counterpart": None if event.event_type.facet is Facet.ENTITY else event.counterpart,
             "occurred": event.occurred,
             "summary": event.summary,
             "attributes": event.attributes,
@@ -168,9 +168,12 @@ class Restorer:
             fields |= {k: data[k] for k in ("key", "fingerprint", "action", "results")}
         else:
             cls = RECORDED[EventType(kind)]
-            origin = relation_id(data["subject"], data["counterpart"])
+            own = data["counterpart"] is None  # an entity's own event: stored with the entity as both parties
+            counterpart = data["subject"] if own else data["counterpart"]
+            origin = relation_id(data["subject"], counterpart)
             self.relation_of[data["id"]] = origin
-            fields |= {k: data[k] for k in ("subject", "counterpart", "occurred", "summary", "attributes", "sources")}
+            fields |= {k: data[k] for k in ("subject", "occurred", "summary", "attributes", "sources")}
+            fields["counterpart"] = counterpart
             fields["event_id"] = UUID(data["id"])
         version = self.versions.get(origin, 0) + 1
         self.versions[origin] = version

@@ -7,7 +7,7 @@ from typing import Any
 
 from domain import relation_key
 from projections.columns import EVENT
-from projections.models import Changes, EntityRef, EventOut, RelationChange, RelationState
+from projections.models import Changes, Data, EntityRef, EventOut, RelationChange, RelationState
 from projections.paging import BY_EFFECT, Key, Paged, page
 from projections.reading import NOW, VISIBLE, Parts, marks, tuples
 from projections.rows import event_out
@@ -53,18 +53,21 @@ class ChangeReads(StateReads):
             )
             rows, following = page(tuples(cursor.fetchall()), limit, BY_EFFECT)
             events = [event_out(row, at) for row in rows]
-            touched = sorted({relation_key(e.subject, e.counterpart) for e in events})
+            # The relations the events touched; an entity's own events (it began, it ended) are listed
+            # among the events, and touch no relation.
+            touched = sorted({relation_key(e.subject, e.counterpart) for e in events if e.counterpart is not None})
             on_start, on_end = (
                 self._states_on(cursor, touched, day, at, position, entity or "") for day in (start, end)
             )
-            names = self._names(cursor, [c for key in touched for c in key.split("/")] + ([entity] if entity else []))
+            codes = {c for key in touched for c in key.split("/")} | ({entity} if entity else set())
+            refs, _ = self._refs(cursor, sorted(codes), at)
         answer = Changes(
             from_day=start,
             to_day=end,
-            entity=EntityRef(code=entity, name=names.get(entity, entity)) if entity else None,
+            entity=EntityRef(**refs[entity]) if entity else None,
             as_of_position=position,
             events=events,
-            relations=[_change(key, entity, names, on_start, on_end, events) for key in touched],
+            relations=[_change(key, entity, refs, on_start, on_end, events) for key in touched],
         )
         return Paged(answer, following)
 
@@ -83,7 +86,7 @@ class ChangeReads(StateReads):
 def _change(
     key: str,
     entity: str | None,
-    names: dict[str, str],
+    refs: dict[str, Data],
     before: dict[str, RelationState],
     after: dict[str, RelationState],
     events: list[EventOut],
@@ -92,9 +95,9 @@ def _change(
     if entity == b:
         a, b = b, a
     return RelationChange(
-        a=EntityRef(code=a, name=names.get(a, a)),
-        b=EntityRef(code=b, name=names.get(b, b)),
+        a=EntityRef(**refs[a]),
+        b=EntityRef(**refs[b]),
         before=before[key],
         after=after[key],
-        events=[e.id for e in events if relation_key(e.subject, e.counterpart) == key],
+        events=[e.id for e in events if e.counterpart is not None and relation_key(e.subject, e.counterpart) == key],
     )

@@ -19,6 +19,10 @@ class Out(BaseModel):
 class EntityRef(Out):
     code: str = Field(examples=["PAN"])
     name: str = Field(examples=["Panama"])
+    began: str | None = Field(default=None, description="when it began, as recorded (null: nothing recorded)")
+    ended: str | None = Field(default=None, description="when its latest spell ended (null: it lives, or nothing recorded)")
+    predecessors: list[str] = Field(default_factory=list, description="the codes of what it came from")
+    successors: list[str] = Field(default_factory=list, description="the codes of what it went into")
 
 
 class EntityOut(EntityRef):
@@ -50,7 +54,7 @@ class EventOut(Out):
     position: int
     type: EventType
     subject: str
-    counterpart: str
+    counterpart: str | None = Field(description="null for an entity's own event (entity.began, entity.ended)")
     occurred: str = Field(examples=["2013-11-20"])
     window: WindowOut
     summary: str

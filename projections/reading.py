@@ -8,10 +8,14 @@ by then (record time); ``on`` and the day arguments are valid time. A read as kn
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, NamedTuple
 
+from pydantic_core import from_json
+
+from projections.models import Data
 from projections.stores import Cursor, Database
 
 NOW = 2**62  # a position past every entry: "as known now"
@@ -100,6 +104,11 @@ class Reads:
             for relation, version, listed, pending in tuples(cursor.fetchall())
         }
 
+    def _refs(self, cursor: Cursor, codes: list[str], at: int) -> tuple[dict[str, Data], dict[str, Life]]:
+        """Each entity as answers name it (code, name and its life as known at ``at``), and its life."""
+        names, known = self._names(cursor, codes), lives(cursor, codes, at)
+        return {code: known.get(code, NO_LIFE).ref(code, names.get(code, code)) for code in codes}, known
+
     def _names(self, cursor: Cursor, codes: list[str]) -> dict[str, str]:
         """Entity names by code, read once each (they never change)."""
         missing = [code for code in codes if code not in self.names]
@@ -145,3 +154,61 @@ def union(template: str, parts: Parts, before: Sequence[Any] = (), after: Sequen
 @lru_cache(maxsize=256)
 def _united(template: str, wheres: tuple[str, ...]) -> str:
     return " UNION ALL ".join(template.format(where=where) for where in wheres)
+
+
+# Entities in time as answers show them: when each began and ended, what it came from and went
+# into, read from its own events (entity.began, entity.ended) as known at a position.
+
+
+@dataclass
+class Life:
+    """An entity's latest spell (``began``, ``ended``: its dates as recorded, None where nothing is),
+    and every entity it came from or went into."""
+
+    began: str | None = None
+    ended: str | None = None
+    ended_by: tuple[str, str] | None = None
+    """The last day of the end's window and the event that records it, while the entity is ended."""
+    predecessors: list[str] = field(default_factory=list)
+    successors: list[str] = field(default_factory=list)
+
+    def ref(self, code: str, name: str) -> Data:
+        """The entity as an answer names it (``EntityRef``)."""
+        return {"code": code, "name": name, "began": self.began, "ended": self.ended,
+                "predecessors": self.predecessors, "successors": self.successors}
+
+    def ended_by_day(self, day: str) -> tuple[str, str] | None:
+        """The last day of its end and the event, if it had surely ended by the end of ``day``."""
+        return self.ended_by if self.ended_by is not None and self.ended_by[0] <= day else None
+
+
+NO_LIFE = Life()
+
+
+def lives(cursor: Cursor, codes: Iterable[str], at: int) -> dict[str, Life]:
+    """The lives of ``codes`` as known at ``at`` (an entity with no event of its own has the empty one)."""
+    own = sorted({f"{code}/{code}" for code in codes})
+    found: dict[str, Life] = {}
+    if not own:
+        return found
+    cursor.execute(
+        f"SELECT subject, type, occurred, last_day, id, attributes FROM rm_events WHERE relation IN ({marks(own)})"
+        f" AND {VISIBLE} ORDER BY first_day, position",
+        [*own, at, at],
+    )
+    for subject, kind, occurred, last_day, event_id, attributes in tuples(cursor.fetchall()):
+        life = found.setdefault(subject, Life())
+        said: dict[str, Any] = from_json(attributes)
+        if kind == "entity.began":
+            life.began, life.ended, life.ended_by = occurred, None, None
+            _add(life.predecessors, said.get("from"))
+        elif kind == "entity.ended":
+            life.ended, life.ended_by = occurred, (str(last_day), str(event_id))
+            _add(life.successors, said.get("into"))
+    return found
+
+
+def _add(known: list[str], codes: Any) -> None:
+    for code in codes or ():
+        if code not in known:
+            known.append(code)

@@ -11,6 +11,7 @@ from pydantic_core import from_json
 
 from projections.models import Data, EntityOut, EventOut, Interval
 
+OWN = "entity."  # the types of an entity's own events, which show no counterpart
 RETRACTION_FIELDS = ("id", "position", "reason", "replaced_by", "recorded_at", "recorded_by")
 
 
@@ -24,7 +25,7 @@ def shown(
         "position": position,
         "type": type_,
         "subject": subject,
-        "counterpart": counterpart,
+        "counterpart": None if type_.startswith(OWN) else counterpart,
         "occurred": occurred,
         "window": {"first": window[0], "last": window[1]},
         "summary": summary,

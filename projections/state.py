@@ -21,10 +21,12 @@ from projections.columns import EVENT
 from projections.models import Data, EntityRelations, RelationState
 from projections.reading import (
     NO_EVENTS,
+    NO_LIFE,
     NOW,
     VERSION,
     VISIBLE,
     Counts,
+    Life,
     Parts,
     Reads,
     marks,
@@ -36,6 +38,7 @@ from projections.rows import event_data
 from projections.stores import Cursor, Database
 
 NO_STATUS = DiplomaticStatus.UNKNOWN.value  # nothing recorded tells
+ENDED = DiplomaticStatus.ENDED.value
 
 # A fact holding on a day, as HELD selects it: relation, facet, item, value, event_id, since.
 Held = tuple[str, str, str, str, str, str]
@@ -96,17 +99,19 @@ class StateReads(Reads):
             # One statement answers, a consistent snapshot by itself, unless an event is pending.
             with self.db.single() as cursor:
                 newest, held = self._relation(cursor, key, day, at, fresh)
-                names = self._names(cursor, [a, b])
-            if not newest["pending"]:
-                return state(a, b, names, on, position_of(newest, at, fresh), int(newest["version"] or 0),
-                             listed(held), [], [])
+                if not newest["pending"]:
+                    refs, known = self._refs(cursor, [a, b], at)
+                    found = state(a, b, refs, on, position_of(newest, at, fresh), int(newest["version"] or 0),
+                                  listed(held), [], [])
+                    return self._ended(cursor, found, known, day, at, explain)
         with self.db.read() as cursor:
             newest, held = self._relation(cursor, key, day, at, fresh)
             position = position_of(newest, at, fresh)
             pending = self._pending(cursor, [key], day, at) if newest["pending"] else []
             evidence = self._evidence(cursor, held, at)[key] if explain else []
-            names = self._names(cursor, [a, b])
-        return state(a, b, names, on, position, int(newest["version"] or 0), listed(held), pending, evidence)
+            refs, known = self._refs(cursor, [a, b], at)
+            found = state(a, b, refs, on, position, int(newest["version"] or 0), listed(held), pending, evidence)
+            return self._ended(cursor, found, known, day, at, explain)
 
     def _relation(self, cursor: Cursor, key: str, day: str, at: int, fresh: bool) -> tuple[Any, list[Held]]:
         """The newest row with the counts of the relation ``key``, and its facts holding on ``day``."""
@@ -132,13 +137,12 @@ class StateReads(Reads):
         with self.db.read() as cursor:
             position = self._at(cursor, at, fresh)
             counts = self._counts(cursor, either, on.isoformat(), at)
-            keys = sorted(key for key, count in counts.items() if count.listed)
+            keys = sorted(key for key, count in counts.items() if count.listed and not own(key))
             states = self._states(
                 cursor, sides, counts, keys, on, at, position, focus=code, explain=explain, holding=True
             )
-            names = self._names(cursor, [code])
-        entity = {"code": code, "name": names.get(code, code)}
-        return {"entity": entity, "on": on, "as_of_position": position, "relations": states}
+            refs, _ = self._refs(cursor, [code], at)
+        return {"entity": refs[code], "on": on, "as_of_position": position, "relations": states}
 
     def _states(
         self, cursor: Cursor, parts: Parts, counts: dict[str, Counts], keys: list[str], on: date, at: int,
@@ -150,7 +154,7 @@ class StateReads(Reads):
         day = on.isoformat()
         held_sql, bounds = held_on(at, day)
         cursor.execute(*union(held_sql, parts, after=bounds))
-        facts = tuples(cursor.fetchall())
+        facts = [fact for fact in tuples(cursor.fetchall()) if not own(fact[0])]
         if holding:
             keys = sorted({*keys, *(fact[0] for fact in facts if holds(fact))})
         held: dict[str, list[Held]] = {}
@@ -164,17 +168,38 @@ class StateReads(Reads):
         for row in self._pending(cursor, [key for key in keys if counts.get(key, NO_EVENTS).pending], day, at):
             pending[row["relation"]].append(row)
         evidence = self._evidence(cursor, facts, at) if explain else {}
-        names = self._names(cursor, [code for key in keys for code in key.split("/")])
+        refs, known = self._refs(cursor, sorted({code for key in keys for code in key.split("/")}), at)
         states = []
         for key in keys:
             first, second = key.split("/")
             a, b = (first, second) if focus != second else (second, first)
             facts_of = held.get(key)
-            states.append(
-                state(a, b, names, on, position, counts.get(key, NO_EVENTS).version,
-                      listed(facts_of) if facts_of else NOTHING_HELD, pending.get(key, []), evidence.get(key, []))
-            )
+            answer = state(a, b, refs, on, position, counts.get(key, NO_EVENTS).version,
+                           listed(facts_of) if facts_of else NOTHING_HELD, pending.get(key, []), evidence.get(key, []))
+            states.append(self._ended(cursor, answer, known, day, at, explain))
         return states
+
+    def _ended(self, cursor: Cursor, found: Data, known: dict[str, Life], day: str, at: int, explain: bool) -> Data:
+        """A relation after the certain end of a party is ``ended``, unless the relation records a
+        status dated after that end: then its history goes on (the answer's party says it ended)."""
+        a, b = found["a"]["code"], found["b"]["code"]
+        for party in (a, b):
+            end = known.get(party, NO_LIFE).ended_by_day(day)
+            if end is None:
+                continue
+            last_day, event_id = end
+            cursor.execute(
+                f"SELECT 1 FROM rm_events WHERE relation = ? AND type LIKE 'relations.%' AND first_day > ? AND {VISIBLE}",
+                (relation_key(a, b), last_day, at, at),
+            )
+            if cursor.fetchall():
+                continue
+            found["diplomatic"] = {"status": ENDED, "since": known[party].ended, "event": event_id, "inferred": False}
+            if explain:
+                cursor.execute(f"SELECT {EVENT} FROM rm_events WHERE id = ?", (event_id,))
+                found["events"] = [*found["events"], *(event_data(row, at) for row in tuples(cursor.fetchall()))]
+            break
+        return found
 
     def _evidence(self, cursor: Cursor, held: list[Held], at: int) -> dict[str, list[Data]]:
         """The events the ``held`` facts cite, by relation, in valid-time order."""
@@ -217,8 +242,14 @@ def listed(held: list[Held]) -> list[Held]:
     return held
 
 
+def own(key: str) -> bool:
+    """Whether a relation's key is an entity's own history (``PAN/PAN``), not a relation."""
+    first, _, second = key.partition("/")
+    return first == second
+
+
 def state(
-    a: str, b: str, names: dict[str, str], on: date, position: int, version: int, held: Sequence[Held],
+    a: str, b: str, refs: dict[str, Data], on: date, position: int, version: int, held: Sequence[Held],
     pending: list[Any], evidence: list[Data],
 ) -> Data:
     """One state; ``held`` are its facts holding on ``on`` in the order a state lists them (by facet,
@@ -253,8 +284,8 @@ def state(
             memberships.append({"member": fields[0], "body": fields[1], "status": fields[2], "role": fields[3],
                                 "since": dated, "event": event, "inferred": fields[4]})
     return {
-        "a": {"code": a, "name": names.get(a, a)},
-        "b": {"code": b, "name": names.get(b, b)},
+        "a": refs[a],
+        "b": refs[b],
         "on": on,
         "as_of_position": position,
         "version": version,

@@ -13,6 +13,7 @@ from projections.models import EntityRef, EntityTimelines, Interval, Timeline
 from projections.paging import BY_BEGINNING, BY_RELATION, Key, Order, Paged, page
 from projections.reading import NO_EVENTS, NOW, VISIBLE, Reads, marks, tuples
 from projections.rows import event_out, interval_out
+from projections.state import own
 from projections.stores import Cursor
 
 
@@ -47,12 +48,12 @@ class TimelineReads(Reads):
             position = self._at(cursor, at, fresh)
             rows, following = self._events(cursor, "(a = ? OR b = ?)", [code, code], at, BY_RELATION, limit, after)
             by_relation: dict[str, Sequence[Any]] = {
-                key: list(group) for key, group in groupby(rows, key=lambda row: row[len(SHOWN)])
+                key: list(group) for key, group in groupby(rows, key=lambda row: row[len(SHOWN)]) if not own(key)
             }
             whole = limit is None and after is None
             timelines = self._timelines(cursor, code, by_relation, at, position, whole=whole)
-            names = self._names(cursor, [code])
-        entity = EntityRef(code=code, name=names.get(code, code))
+            refs, _ = self._refs(cursor, [code], at)
+        entity = EntityRef(**refs[code])
         return Paged(EntityTimelines(entity=entity, as_of_position=position, timelines=timelines), following)
 
     def _events(
@@ -75,15 +76,15 @@ class TimelineReads(Reads):
         with every fact of the relation, else with those its events here began."""
         keys = list(rows)
         versions = self._counts(cursor, [(f"relation IN ({marks(keys)})", keys)], "", at) if keys else {}
-        names = self._names(cursor, [code for key in keys for code in key.split("/")])
+        refs, _ = self._refs(cursor, sorted({code for key in keys for code in key.split("/")}), at)
         timelines = []
         for key, events in rows.items():
             b = next(code for code in key.split("/") if code != a)
             shown = [event_out(row[: len(SHOWN)], at) for row in events]
             begun_by = None if whole else [e.id for e in shown]
             timeline = Timeline(
-                a=EntityRef(code=a, name=names.get(a, a)),
-                b=EntityRef(code=b, name=names.get(b, b)),
+                a=EntityRef(**refs[a]),
+                b=EntityRef(**refs[b]),
                 as_of_position=position,
                 version=versions.get(key, NO_EVENTS).version,
                 events=shown,

@@ -90,7 +90,8 @@ def renamed(group: Group, codes: dict[str, str]) -> Group:
 
 
 def _renamed(event: EventIn, codes: dict[str, str]) -> EventIn:
-    subject, counterpart = codes.get(event.subject, event.subject), codes.get(event.counterpart, event.counterpart)
+    subject = codes.get(event.subject, event.subject)
+    counterpart = None if event.counterpart is None else codes.get(event.counterpart, event.counterpart)
     if (subject, counterpart) == (event.subject, event.counterpart):
         return event
     return event.model_copy(update={"subject": subject, "counterpart": counterpart})
@@ -99,7 +100,9 @@ def _renamed(event: EventIn, codes: dict[str, str]) -> EventIn:
 def _made_one(group: Group, codes: dict[str, str]) -> bool:
     """Whether a group relates two codes the store knows as one entity (it would relate it to itself)."""
     return any(
-        e.subject != e.counterpart and codes.get(e.subject, e.subject) == codes.get(e.counterpart, e.counterpart)
+        e.counterpart is not None
+        and e.subject != e.counterpart
+        and codes.get(e.subject, e.subject) == codes.get(e.counterpart, e.counterpart)
         for e in group.events
     )
 

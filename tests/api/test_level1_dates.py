@@ -60,7 +60,8 @@ def test_an_open_end_stays_pending_and_never_holds_on_the_timeline(writable: Tes
         assert status_on(writable, "TWN", "KOR", day) != "established"
     timeline = ok(writable.get("/v1/relations/TWN/KOR/timeline"))
     assert [e["occurred"] for e in timeline["events"]] == ["1960/.."]
-    assert all(held["from"] == "9999-12-31" for held in timeline["intervals"])
+    # Only "none", known from the first establishment, holds before it: the establishment itself never does.
+    assert all(held["from"] == "9999-12-31" or held["status"] == "none" for held in timeline["intervals"])
     changes = ok(writable.get("/v1/changes", params={"from": "1959", "to": "9998"}))
     assert stored["id"] not in {change["id"] for change in changes["events"]}
 
@@ -78,7 +79,9 @@ def test_the_log_finds_an_interval_by_any_day_of_its_window(writable: TestClient
     assert [e["id"] for e in found["events"]] == [stored["id"]]
     timeline = ok(writable.get("/v1/relations/IND/KOR/timeline"))
     assert [(e["occurred"], e["window"]["first"]) for e in timeline["events"]] == [("1960-06/1965-05", "1960-06-01")]
-    assert [(held["status"], held["from"]) for held in timeline["intervals"]] == [("established", "1965-05-31")]
+    assert [(held["status"], held["from"]) for held in timeline["intervals"]] == [
+        ("none", "0001-01-01"), ("established", "1965-05-31")
+    ]
 
 
 @pytest.mark.parametrize(
