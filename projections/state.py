@@ -16,7 +16,7 @@ from typing import Any
 from pydantic_core import from_json
 
 from domain import relation_key
-from events import DiplomaticStatus
+from events import DiplomaticStatus, EventType, Facet
 from projections.columns import EVENT
 from projections.models import Data, EntityRelations, RelationState
 from projections.reading import (
@@ -39,6 +39,7 @@ from projections.stores import Cursor, Database
 
 NO_STATUS = DiplomaticStatus.UNKNOWN.value  # nothing recorded tells
 ENDED = DiplomaticStatus.ENDED.value
+STATUS_TYPES = tuple(kind.value for kind in EventType if kind.facet is Facet.DIPLOMATIC)
 
 # A fact holding on a day, as HELD selects it: relation, facet, item, value, event_id, since.
 Held = tuple[str, str, str, str, str, str]
@@ -189,8 +190,9 @@ class StateReads(Reads):
                 continue
             last_day, event_id = end
             cursor.execute(
-                f"SELECT 1 FROM rm_events WHERE relation = ? AND type LIKE 'relations.%' AND first_day > ? AND {VISIBLE}",
-                (relation_key(a, b), last_day, at, at),
+                f"SELECT 1 FROM rm_events WHERE relation = ? AND type IN ({marks(STATUS_TYPES)}) AND first_day > ?"
+                f" AND {VISIBLE}",
+                (relation_key(a, b), *STATUS_TYPES, last_day, at, at),
             )
             if cursor.fetchall():
                 continue
@@ -255,10 +257,7 @@ def state(
     """One state; ``held`` are its facts holding on ``on`` in the order a state lists them (by facet,
     then item), ``evidence`` the events they cite."""
     diplomatic, missions, agreements, memberships = None, [], [], []
-    recognitions: list[Data] = []
-    not_recognized: list[Data] = []
-    a_recognizes_b: bool | None = None
-    b_recognizes_a: bool | None = None
+    recognitions: list[tuple[bool, Data]] = []
     for _, facet, _, text, event, since in held:
         fields = fields_of(facet, text)
         dated = since or None  # a fact an event only implies has no date of its own
@@ -266,14 +265,8 @@ def state(
             diplomatic = {"status": fields[0], "since": dated, "event": event, "inferred": fields[1]}
         elif facet == "recognition":
             recognizer, recognized, recognizes, government, inferred = fields
-            if recognizer == a and recognized == b:
-                a_recognizes_b = recognizes
-            elif recognizer == b and recognized == a:
-                b_recognizes_a = recognizes
-            (recognitions if recognizes else not_recognized).append(
-                {"recognizer": recognizer, "recognized": recognized, "since": dated, "event": event,
-                 "government": government, "inferred": inferred}
-            )
+            recognitions.append((recognizes, {"recognizer": recognizer, "recognized": recognized, "since": dated,
+                                              "event": event, "government": government, "inferred": inferred}))
         elif facet == "mission":
             missions.append({"sender": fields[0], "host": fields[1], "level": fields[2], "since": dated, "event": event,
                              "inferred": fields[3]})
@@ -290,10 +283,7 @@ def state(
         "as_of_position": position,
         "version": version,
         "diplomatic": diplomatic or {"status": NO_STATUS, "since": None, "event": None, "inferred": False},
-        "recognition": {
-            "a_recognizes_b": a_recognizes_b, "b_recognizes_a": b_recognizes_a, "held": recognitions,
-            "not_held": not_recognized,
-        },
+        "recognition": recognition(a, b, recognitions),
         "missions": missions,
         "agreements": agreements,
         "memberships": memberships,
@@ -302,6 +292,16 @@ def state(
             for row in pending
         ],
         "events": evidence,
+    }
+
+
+def recognition(a: str, b: str, rows: list[tuple[bool, Data]]) -> Data:
+    """Recognition each way: true, false (known not to) or None (nothing recorded), and the rows
+    that say so, each with whether it holds."""
+    said = {(row["recognizer"], row["recognized"]): holds for holds, row in rows}
+    return {
+        "a_recognizes_b": said.get((a, b)), "b_recognizes_a": said.get((b, a)),
+        "held": [row for holds, row in rows if holds], "not_held": [row for holds, row in rows if not holds],
     }
 
 

@@ -74,7 +74,8 @@ export function eventButton(id, label, described) {
 /** A list of events, each a button that opens it (in the dialog, replacing what it shows). */
 export function eventItems(events, self, from) {
   return h("ol", { class: "events" }, events.map((event) => {
-    const partner = event.subject === self ? event.counterpart : event.subject;
+    // An entity's own event (it began, it ended) has no counterpart: it names the entity.
+    const partner = event.subject === self ? (event.counterpart ?? event.subject) : event.subject;
     const text = [h("span", { class: "ev-date" }, edtf(event.occurred)), " ",
       h("span", { class: "ev-type" }, typeName(event.type)), " · ", nameOf(partner), " — ", event.summary];
     return h("li", { class: event.retracted ? "retracted" : "" },
@@ -88,7 +89,9 @@ function renderEvent(event) {
   const retracted = event.retracted;
   $("event-kind").textContent = `${typeName(event.type)}${retracted ? " · retracted" : ""}`;
   const directed = /^(recognition|mission|membership)\./.test(event.type);
-  const heading = `${nameOf(event.subject)} ${directed ? "→" : "and"} ${nameOf(event.counterpart)}, ${edtf(event.occurred)}`;
+  const parties = event.counterpart === null
+    ? nameOf(event.subject) : `${nameOf(event.subject)} ${directed ? "→" : "and"} ${nameOf(event.counterpart)}`;
+  const heading = `${parties}, ${edtf(event.occurred)}`;
   $("event-title").replaceChildren(retracted ? h("s", {}, heading) : heading);
   dialog.classList.toggle("is-retracted", Boolean(retracted));
   const body = $("event-body");

@@ -106,13 +106,19 @@ function cell(label, className, items, item) {
 
 const dash = () => h("span", { class: "none", "aria-label": "none" }, "—");
 
+/** Since when a fact holds, one click from its event; one a later event implies has no date of its own. */
 function since(text, id, what) {
+  if (!text) {
+    return h("span", { class: "since inferred" }, "inferred from ",
+      eventButton(id, "a later event", `${what}, inferred from a later event (no source dates its beginning): open it`));
+  }
   return h("span", { class: "since" }, "since ", eventButton(id, edtf(text), `${what}, since ${edtf(text)}: open the event`));
 }
 
 function diplomatic(d) {
-  return [h("span", { class: `badge status-${d.status}` }, d.status === "none" ? "none" : d.status),
-    d.since ? [" ", since(d.since, d.event, `${STATUS_WORDS[d.status]} relations`)] : null];
+  const shown = d.status === "unknown" ? "not recorded" : d.status;
+  return [h("span", { class: `badge status-${d.status}` }, shown),
+    d.event ? [" ", since(d.since, d.event, `${STATUS_WORDS[d.status]} relations`)] : null];
 }
 
 /** Recognition each way: by the entity shown, and by the partner. */

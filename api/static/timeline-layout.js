@@ -83,10 +83,11 @@ export function lanes(timelines, { scale, events, shown, trackWidth, nameOf = (c
  * other fact as a thin line, in a row of its own for each facet and item. described: each said in words.
  */
 export function spans(intervals, partner, context) {
-  const diplomatic = intervals.filter((i) => i.facet === "diplomatic");
-  const main = diplomatic.length ? diplomatic : intervals.filter((i) => i.facet === "membership");
+  const held = intervals.filter(holds);
+  const diplomatic = held.filter((i) => i.facet === "diplomatic");
+  const main = diplomatic.length ? diplomatic : held.filter((i) => i.facet === "membership");
   const bands = main.map((interval) => band(interval, partner, context));
-  const rows = thinRows(intervals.filter((i) => !main.includes(i)), context);
+  const rows = thinRows(held.filter((i) => !main.includes(i)), context);
   const described = [...bands, ...rows.flat()].map((span) => span.label);
   return { bands, thinRows: rows, described };
 }
@@ -97,7 +98,14 @@ function place(scale, interval) {
   return { from: interval.from, to, left: leftOf(scale, interval.from), width: widthOf(scale, interval.from, to) };
 }
 
-const heldFrom = (interval) => `from ${edtf(interval.since)}${interval.to ? ` to ${longDay(interval.to)}` : ""}`;
+/** Whether an interval says something held: not relations known not to hold, nor a recognition not given. */
+const holds = (interval) =>
+  !(interval.facet === "diplomatic" && interval.status === "none") && interval.status !== "not recognized";
+
+/** When a fact held, in words; one a later event implies (no source dates it) held before that. */
+const heldFrom = (interval) => interval.since
+  ? `from ${edtf(interval.since)}${interval.to ? ` to ${longDay(interval.to)}` : ""}`
+  : `before ${longDay(interval.to)} (inferred: no source dates its beginning)`;
 
 /** Where a fact was begun by an event dated to a month or a year: its window before the first certain day. */
 function leadIn(scale, opened, interval) {

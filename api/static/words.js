@@ -9,6 +9,7 @@ const TYPE_NAMES = {
   "relations.severed": "Relations severed",
   "mission.opened": "Mission opened",
   "mission.closed": "Mission closed",
+  "mission.changed": "Mission changed rank",
   "agreement.signed": "Agreement signed",
   "agreement.terminated": "Agreement terminated",
   "membership.joined": "Membership: joined",
@@ -16,6 +17,8 @@ const TYPE_NAMES = {
   "membership.reinstated": "Membership reinstated",
   "membership.left": "Membership: left",
   "note.recorded": "Note",
+  "entity.began": "Began",
+  "entity.ended": "Ended",
 };
 
 export const typeName = (type) => TYPE_NAMES[type] || type;
@@ -23,7 +26,7 @@ export const typeName = (type) => TYPE_NAMES[type] || type;
 /** The tone of an event's marker: what it does to the relation. */
 export function tone(type) {
   if (type === "note.recorded") return "note";
-  if (/\.(severed|withdrawn|closed|terminated|left)$/.test(type)) return "ends";
+  if (/\.(severed|withdrawn|closed|terminated|left|ended)$/.test(type)) return "ends";
   if (/\.suspended$/.test(type)) return "suspends";
   return "begins";
 }
@@ -33,6 +36,8 @@ export const STATUS_WORDS = {
   suspended: "Suspended",
   severed: "Severed",
   none: "No relations",
+  unknown: "Not recorded",
+  ended: "Ended",
   member: "Member",
 };
 

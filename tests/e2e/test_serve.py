@@ -48,7 +48,7 @@ def test_a_served_chancery_answers_the_must_show_questions_and_takes_a_write(ser
     assert stored["recorded_by"] == "alice"
     assert http.get(created.headers["location"]).json() == stored
     korea = http.get("/v1/relations/KOR/PAN", params={"on": "2020-03-01"}).json()
-    assert korea["diplomatic"] == {"status": "suspended", "since": "2020-03-01", "event": stored["id"]}
+    assert korea["diplomatic"] == {"status": "suspended", "since": "2020-03-01", "event": stored["id"], "inferred": False}
     assert TOKEN not in created.text
 
 
