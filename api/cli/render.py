@@ -42,14 +42,15 @@ def emit(model: BaseModel | Sequence[BaseModel], as_json: bool, render: Callable
 
 def print_stored(events: list[EventOut]) -> None:
     for e in events:
-        out.print(f"{e.position}\t{e.id}\t{e.type.value}\t{e.subject}–{e.counterpart}\t{e.occurred}")
+        out.print(f"{e.position}\t{e.id}\t{e.type.value}\t{parties(e)}\t{e.occurred}")
 
 
 def print_states(states: list[RelationState], title: str) -> None:
     table = Table("with", "diplomatic", "recognition", "also", "pending", title=title)
     for s in states:
         diplomatic = s.diplomatic.status.value + (f" since {s.diplomatic.since}" if s.diplomatic.since else "")
-        also = [h for h in held(s)[1 if s.diplomatic.status.value != "none" else 0:] if " recognizes " not in h]
+        diplomatic += " (inferred)" if s.diplomatic.inferred else ""
+        also = [h for h in held(s)[1 if s.diplomatic.status.value not in ABSENT else 0:] if " recognizes " not in h]
         table.add_row(
             f"{s.b.code} {s.b.name}",
             diplomatic,
@@ -60,7 +61,7 @@ def print_states(states: list[RelationState], title: str) -> None:
     out.print(table)
     out.print("Events behind these answers:")
     for e in {e.id: e for s in states for e in s.events}.values():
-        out.print(f"  {e.occurred} {e.type.value} {e.subject}–{e.counterpart} ({e.id})", highlight=False)
+        out.print(f"  {e.occurred} {e.type.value} {parties(e)} ({e.id})", highlight=False)
         for src in e.sources:
             out.print(f"    “{src.quote}” ({src.title})", highlight=False)
 
@@ -72,7 +73,7 @@ def print_timeline(result: Timeline) -> None:
     out.print(table)
     spans = Table("fact", "status", "from", "to", "since")
     for i in result.intervals:
-        spans.add_row(f"{i.facet} {i.item}", i.status or "", str(i.from_day), str(i.to_day or "…"), i.since)
+        spans.add_row(f"{i.facet} {i.item}", i.status or "", str(i.from_day), str(i.to_day or "…"), i.since or "inferred")
     out.print(spans)
 
 
@@ -80,7 +81,7 @@ def print_changes(result: Changes) -> None:
     table = Table("occurred", "type", "subject", "counterpart", "summary",
                   title=f"Changes after {result.from_day} up to {result.to_day}")
     for e in result.events:
-        table.add_row(e.occurred, e.type.value, e.subject, e.counterpart, e.summary)
+        table.add_row(e.occurred, e.type.value, e.subject, e.counterpart or "", e.summary)
     out.print(table)
     diffs = Table("relation", "before", "after")
     for r in result.relations:
@@ -88,9 +89,17 @@ def print_changes(result: Changes) -> None:
     out.print(diffs)
 
 
+ABSENT = ("none", "unknown")  # statuses that say no relations hold, or that nothing recorded tells
+
+
+def parties(event: EventOut) -> str:
+    """The parties of an event; an entity's own event (it began, it ended) names the entity alone."""
+    return event.subject if event.counterpart is None else f"{event.subject}–{event.counterpart}"
+
+
 def held(state: RelationState) -> list[str]:
     """What holds in a relation, in a few words each."""
-    found = [] if state.diplomatic.status.value == "none" else [state.diplomatic.status.value]
+    found = [] if state.diplomatic.status.value in ABSENT else [state.diplomatic.status.value]
     found += [f"{r.recognizer} recognizes {r.recognized}" for r in state.recognition.held]
     found += [f"{m.sender} {m.level} in {m.host}" for m in state.missions]
     found += [f"{a.kind or 'agreement'}: {a.title or a.agreement}" for a in state.agreements]
@@ -101,7 +110,7 @@ def held(state: RelationState) -> list[str]:
 def print_log(events: list[EventOut]) -> None:
     table = Table("pos", "occurred", "type", "subject", "counterpart", "summary", "retracted")
     for e in events:
-        table.add_row(str(e.position), e.occurred, e.type.value, e.subject, e.counterpart, e.summary,
+        table.add_row(str(e.position), e.occurred, e.type.value, e.subject, e.counterpart or "", e.summary,
                       "yes" if e.retracted else "")
     out.print(table)
 
