@@ -34,6 +34,7 @@ from api.problems import problem
 
 ARRIVING = (h11.IDLE, h11.SEND_BODY)  # the client's states while its next request is not all in
 WRITE_BUFFER = 16 * 1024  # what the server buffers for a connection beyond the kernel's before it waits for the client
+KERNEL_BUFFER = 128 * 1024  # what the kernel may hold for a connection (Linux doubles it for its own accounting)
 RESET = struct.pack("ii", 1, 0)  # SO_LINGER on, 0 s: closing drops unsent data and resets
 
 
@@ -78,6 +79,9 @@ class Guarded(H11Protocol):
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
         transport.set_write_buffer_limits(high=WRITE_BUFFER)
+        connection = transport.get_extra_info("socket")
+        if connection is not None:
+            connection.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, KERNEL_BUFFER)
         self._await_request()
 
     def data_received(self, data: bytes) -> None:
