@@ -5,18 +5,23 @@ Every polity any of them numbers is registered once (446: ISD's 446 numbers hold
 ICOW's 217): ISO 3166-1 alpha-3 through the COW→ISO table of ``countrycode`` where it has one
 (``XKX`` for Kosovo, and ``COW327`` for the Papal States, which the table gives the Vatican City's
 code), else ``COW<number>``, the code the other importers give it; its names from all three, and
-the alias ``cow:<number>``.
+the alias ``cow:<number>``. Each spell's dated beginning is an ``entity.began`` (how, and ``from``
+the codes it came from) and its dated end an ``entity.ended`` (how, and ``into``), citing every row
+that gives its date, its how or a link. A polity that was a state on 1816-01-01 has no beginning:
+the lists start there (COW's 1816 is where it begins to look, not a birth); one that still was on
+2016-12-31 has no end.
 
 Where the data sets disagree on a date, a spell begins on the earliest day by which one of them
 counts the polity a state and ends on the latest day on which one still does: Chancery refuses an
 event dated outside a party's life, so no day a data set counts as the polity's is left out. COW
 dates entry into its state system, which until 1920 waited on missions from Britain and France and
 a population of 500,000 (Costa Rica 1920, Liberia 1920, China 1860), so ISD's dates of statehood
-come first in most cases (Costa Rica 1840, Mexico 1821-08-24); ISD takes COW's dates for most
+come first in most cases (Mexico 1821-08-24, Uruguay 1828-08-27); ISD takes COW's dates for most
 twentieth-century states, and ICOW's month of independence then comes first where it is earlier
 (South Korea 1948-08 against 1949-06-29, the two Germanys 1949 against 1954 and 1955, Croatia
-1991-06 against 1992-01-15); ISD's 1972-12-16 for Bangladesh yields to COW's 1971-12-16. Where
-the earliest two agree, ISD is cited first. See ``api.importers.state_spells`` for the rules.
+1991-06 against 1992-01-15); ISD's 1972-12-16 for Bangladesh yields to COW's 1971-12-16, and
+COW's gap for Paraguay (1870–1876) to ISD's unbroken spell. Where two agree, ISD is cited first.
+The rules are in ``api.importers.state_spells``.
 """
 
 from __future__ import annotations
@@ -27,11 +32,12 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from api.importers.common import BadSource, Parsed
-from api.importers.state_rows import Cite, Tables, read_tables
+from api.importers.common import BadSource, Group, Parsed
+from api.importers.state_rows import COW, ICOW, ISD, Cite, Tables, read_tables
 from api.importers.state_spells import Change, Spell, spells
-from events import EntityIn, EntityKind
+from events import EntityIn, EntityKind, EventIn, EventType
 
+SHORT = {COW: "COW v2016", ISD: "ISD v2.2", ICOW: "ICOW v1.1"}
 OWN_CODES = {"347": "XKX", "327": "COW327"}
 """Kosovo has no ISO code but the contract's user-assigned one; the Papal States (1816–1870) are not
 the Vatican City State (1929–), whose code the COW→ISO table gives them."""
@@ -63,10 +69,11 @@ class StateSystem:
 
 
 def parse(folder: Path, codes: Path | None = None) -> Parsed:
-    """The state-system folder's polities, registered with their names; the COW→ISO table defaults
-    to ``countrycode`` beside the folder, as in the shared data."""
+    """The state-system folder's polities and their lives (an ``entity.began`` and an ``entity.ended``
+    a spell, each its own group); the COW→ISO table defaults to ``countrycode`` beside the folder,
+    as in the shared data."""
     system = read(folder, codes)
-    return Parsed(system.entities, ())
+    return Parsed(system.entities, tuple(groups(system)))
 
 
 def read(folder: Path, codes: Path | None = None) -> StateSystem:
@@ -140,3 +147,41 @@ def _lifecycle(code: str, spell: Spell, codes: Mapping[str, str]) -> Lifecycle:
 
 def _codes(change: Change, codes: Mapping[str, str]) -> tuple[str, ...]:
     return tuple(codes[number] for number in change.others)
+
+
+def groups(system: StateSystem) -> list[Group]:
+    """Each dated beginning and end as an event of its own, in the order of the polities' lives."""
+    names = {entity.code: entity.name for entity in system.entities}
+    found = []
+    for spell in system.lifecycles:
+        if spell.began is not None:
+            found.append(_event(EventType.ENTITY_BEGAN, spell.code, spell.began, spell.began_how,
+                                spell.began_from, spell.began_sources, names))
+        if spell.ended is not None:
+            found.append(_event(EventType.ENTITY_ENDED, spell.code, spell.ended, spell.ended_how,
+                                spell.ended_into, spell.ended_sources, names))
+    return found
+
+
+def _event(
+    kind: EventType, code: str, when: str, how: str | None, others: tuple[str, ...], cites: tuple[Cite, ...],
+    names: Mapping[str, str],
+) -> Group:
+    began = kind is EventType.ENTITY_BEGAN
+    titles = list(dict.fromkeys(SHORT[cite.title] for cite in cites))
+    summary = f"{names[code]} {'begins' if began else 'ends'}" + (f" ({how})" if how else "")
+    if others:
+        summary += f", {'from' if began else 'into'} {', '.join(names[other] for other in others)}"
+    summary += f", as {_listed(titles)} record it."
+    attributes: dict[str, object] = {"how": how} if how else {}
+    if others:
+        attributes["from" if began else "into"] = list(others)
+    event = EventIn.model_validate({
+        "type": kind, "subject": code, "occurred": when, "summary": summary, "attributes": attributes,
+        "sources": [{"title": cite.title, "quote": cite.quote, "url": cite.url} for cite in cites],
+    })
+    return Group((event,), f"{code} ({names[code]}) {'began' if began else 'ended'} {when}")
+
+
+def _listed(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"

@@ -7,6 +7,8 @@ import os
 import re
 import subprocess
 import sys
+from collections import Counter
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -186,17 +188,47 @@ def test_no_two_polities_share_a_name_or_an_alias(system: StateSystem):
     assert {"Prussia", "Germany"} <= set(next(e for e in system.entities if e.code == "DEU").aliases)
 
 
+# The events
+
+
+def test_each_dated_beginning_and_end_is_an_event_of_its_own_that_quotes_its_rows():
+    parsed = IMPORTERS["state-system"].parse(STATE_SYSTEM)
+    assert all(len(group.events) == 1 for group in parsed.groups) and parsed.unmapped is None
+    events = [group.events[0] for group in parsed.groups]
+    assert Counter(event.type.value for event in events) == {"entity.began": 266, "entity.ended": 304}
+    assert all(event.counterpart is None for event in events)
+    (bavaria,) = [event for event in events if event.subject == "COW245"]
+    assert (bavaria.type.value, bavaria.occurred) == ("entity.ended", "1871-01-18")
+    assert bavaria.attributes == {"how": "unification", "into": ["DEU"]}
+    assert bavaria.summary == (
+        "Bavaria ends (unification), into Germany, as ISD v2.2, COW v2016 and ICOW v1.1 record it."
+    )
+    cited = [source.title.split(".")[0] for source in bavaria.sources]
+    assert cited == ["Butcher, C", "Correlates of War Project", "Hensel, Paul R"]
+    assert bavaria.sources[1].quote == (
+        "stateabb=BAV; ccode=245; statenme=Bavaria; styear=1816; stmonth=1; stday=1; "
+        "endyear=1871; endmonth=1; endday=18"
+    )
+    (texas, _) = [event for event in events if event.subject == "COW7"]
+    assert (texas.occurred, texas.attributes) == ("1837-03-03", {"how": "secession"})
+
+
 # Into a store
 
 
-def test_a_fresh_store_gets_every_polity_and_a_second_import_registers_nothing(database_url: str):
+def test_a_fresh_store_gets_every_polity_and_life_and_a_second_import_adds_nothing(database_url: str):
     service = Service(database_url)
     try:
         parsed = IMPORTERS["state-system"].parse(STATE_SYSTEM)
         first, second = load(service, parsed, "importer"), load(service, parsed, "importer")
-        assert (first.registered, first.aliased, second.registered, second.aliased) == (446, 0, 0, 0)
+        assert (first.appended, first.refused, first.registered, first.aliased) == (570, [], 446, 0)
+        assert (second.appended, second.present, second.registered, second.aliased) == (0, 570, 0, 0)
         assert service.code("Prussia") == service.code("cow:255") == "DEU"
-        assert service.entity("cow:4").name == "Hawaii"
+        after = service.relation_state("USA", "Bavaria", date(1880, 1, 1))
+        assert after.diplomatic.status.value == "ended"
+        assert (after.b.ended, after.b.successors) == ("1871-01-18", ["DEU"])
+        germany = service.relation_state("USA", "DEU", date(2000, 1, 1)).b
+        assert (germany.began, germany.ended, germany.predecessors) == ("1990-10-03", None, ["COW260", "COW265"])
     finally:
         service.close()
 
@@ -205,12 +237,14 @@ def test_the_seed_s_states_are_reused_and_given_their_cow_names(seeded_database_
     service = Service(seeded_database_url)
     try:
         report = load(service, IMPORTERS["state-system"].parse(STATE_SYSTEM), "importer")
-        assert (report.registered, report.aliased) == (439, 7)  # PAN, USA, CHN, TWN, IND, KOR, XKX
+        assert (report.appended, report.refused, report.registered, report.aliased) == (570, [], 439, 7)
         assert {service.code(f"cow:{n}") for n in (95, 2, 710, 713, 750, 732, 347)} == {
             "PAN", "USA", "CHN", "TWN", "IND", "KOR", "XKX"}
         taiwan = service.entity("TWN")
         assert taiwan.name == "Republic of China (Taiwan)" and "Taiwan (ROC)" in taiwan.aliases
         assert service.code("Qing dynasty") == "QING"
+        panama = service.relation_state("PAN", "USA", date(2016, 1, 1)).a
+        assert (panama.began, panama.predecessors) == ("1903-11-03", ["COL"])
     finally:
         service.close()
 
@@ -223,8 +257,10 @@ def test_the_command_reports_what_it_registered_then_nothing_new(seeded_database
     first = chancery("import", "state-system", str(STATE_SYSTEM), "--database-url", seeded_database_url)
     second = chancery("import", "state-system", str(STATE_SYSTEM), "--database-url", seeded_database_url)
     assert first.returncode == second.returncode == 0, first.stderr + second.stderr
-    assert first.stdout.splitlines()[-1].endswith("entities registered 439, given new names 7")
-    assert second.stdout.splitlines()[-1].endswith("entities registered 0, given new names 0")
+    assert first.stdout.splitlines() == [
+        "appended 570, already present 0, refused 0; entities registered 439, given new names 7"]
+    assert second.stdout.splitlines() == [
+        "appended 0, already present 570, refused 0; entities registered 0, given new names 0"]
 
 
 def test_a_folder_without_the_tables_is_one_line_and_status_2(tmp_path: Path, sqlite_url: str):
