@@ -19,7 +19,7 @@ if not RANGES.exists():
 
 
 def test_the_registry_names_each_source_with_its_parser_and_a_line_on_what_it_reads():
-    assert list(IMPORTERS) == ["us-missions", "state-dept-guide"]
+    assert list(IMPORTERS) == ["us-missions", "state-dept-guide", "state-system"]
     for importer in IMPORTERS.values():
         assert callable(importer.parse) and importer.about and "\n" not in importer.about
 
