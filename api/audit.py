@@ -13,7 +13,7 @@ from pydantic import ValidationError
 from api.service import IMPORT_WAIT_SECONDS, Service
 from domain import BatchRejected
 from events import EventIn
-from projections import AuditEntry, Digest
+from projections import AuditEntry, Digest, Projector
 from projections.audit import GENESIS, BadArchive, Restorer, canonical, link
 from projections.schema import create_tables, drop_tables, switch_to
 from projections.stores import ERRORS as STORE_ERRORS
@@ -61,6 +61,15 @@ def _caught_up(service: Service) -> list[str]:
     except STORE_ERRORS as error:
         if transient(error):
             raise
+        # The batch that failed may hold good entries before the bad one: apply them one at a
+        # time, so the position named is the entry's own.
+        one_by_one = Projector(service.app, service.db, service.projector.lock, batch=1)
+        try:
+            one_by_one.catch_up()
+        except STORE_ERRORS as exact:
+            if transient(exact):
+                raise
+            error = exact
         position = service.position() + 1
         return [f"position {position}: the read model cannot apply this entry ({type(error).__name__}: {error})"]
     return []

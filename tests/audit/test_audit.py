@@ -24,6 +24,7 @@ from api.app import create_app
 from api.audit import StoreNotEmpty
 from api.service import Service
 from api.settings import Settings
+from events import EntityIn, EntityKind
 from projections.audit import BadArchive
 from tests.conftest import SQLITE_ONLY, STORES, RawStore, kind_of
 from tests.domain.builders import sent
@@ -53,6 +54,12 @@ def store(seeded_database_url: str) -> str:
         service.retract(uuid.UUID(stored.id), "undated in the source", "auditor")
         wrong, _, _ = service.append(sent("note.recorded", "2013", "XKX", "PAN"), "auditor")
         service.correct(uuid.UUID(wrong.id), sent("note.recorded", "2013?", "XKX", "PAN"), "date", "auditor")
+        # An entity in time, a relation after its end, and a mission that changed rank.
+        service.register_entity(EntityIn(code="BAV", name="Kingdom of Bavaria", kind=EntityKind.STATE), "auditor")
+        service.append(sent("entity.began", "1806", "BAV", None, how="independence"), "auditor")
+        service.append(sent("relations.established", "1850", "USA", "BAV"), "auditor")
+        service.append(sent("entity.ended", "1871-01-18", "BAV", None, how="unification"), "auditor")
+        service.append(sent("mission.changed", "1970", "KOR", "PAN", **{"from": "legation", "level": "embassy"}), "auditor")
     finally:
         service.close()
     return seeded_database_url
@@ -240,6 +247,9 @@ def test_export_then_restore_gives_the_same_head_hash(
         assert list(audit.export(target)) == exported.read_text().splitlines(keepends=True)
         day = date(2016, 1, 1)
         assert target.entity_relations("PAN", day).model_dump() == original.entity_relations("PAN", day).model_dump()
+        bavaria = target.relation_state("USA", "BAV", date(1880, 1, 1))
+        assert bavaria == original.relation_state("USA", "BAV", date(1880, 1, 1))
+        assert (bavaria.diplomatic.status.value, bavaria.b.ended) == ("ended", "1871-01-18")
         assert audit.verify(target).ok
         with pytest.raises(StoreNotEmpty):
             audit.restore(target, exported.read_text().splitlines())
