@@ -167,8 +167,9 @@ class Life:
 
     began: str | None = None
     ended: str | None = None
-    ended_by: tuple[str, str] | None = None
-    """The last day of the end's window and the event that records it, while the entity is ended."""
+    turns: list[tuple[str, bool, str, str]] = field(default_factory=list)
+    """Each beginning and end in valid-time order: the last day of its window, whether it is an
+    end, its date as recorded and its event."""
     predecessors: list[str] = field(default_factory=list)
     successors: list[str] = field(default_factory=list)
 
@@ -177,9 +178,14 @@ class Life:
         return {"code": code, "name": name, "began": self.began, "ended": self.ended,
                 "predecessors": self.predecessors, "successors": self.successors}
 
-    def ended_by_day(self, day: str) -> tuple[str, str] | None:
-        """The last day of its end and the event, if it had surely ended by the end of ``day``."""
-        return self.ended_by if self.ended_by is not None and self.ended_by[0] <= day else None
+    def ended_by_day(self, day: str) -> tuple[str, str, str] | None:
+        """The last day of its end, its event and its date, if it had surely ended by the end of
+        ``day`` and not surely begun again since (between an end and a restoration, it had ended)."""
+        certain = [turn for turn in self.turns if turn[0] <= day]
+        if not certain or not certain[-1][1]:
+            return None
+        last_day, _, occurred, event_id = certain[-1]
+        return last_day, event_id, occurred
 
 
 NO_LIFE = Life()
@@ -199,12 +205,14 @@ def lives(cursor: Cursor, codes: Iterable[str], at: int) -> dict[str, Life]:
     for subject, kind, occurred, last_day, event_id, attributes in tuples(cursor.fetchall()):
         life = found.setdefault(subject, Life())
         said: dict[str, Any] = from_json(attributes)
-        if kind == "entity.began":
-            life.began, life.ended, life.ended_by = occurred, None, None
-            _add(life.predecessors, said.get("from"))
-        elif kind == "entity.ended":
-            life.ended, life.ended_by = occurred, (str(last_day), str(event_id))
+        ending = kind == "entity.ended"
+        life.turns.append((str(last_day), ending, occurred, str(event_id)))
+        if ending:
+            life.ended = occurred
             _add(life.successors, said.get("into"))
+        else:
+            life.began, life.ended = occurred, None
+            _add(life.predecessors, said.get("from"))
     return found
 
 

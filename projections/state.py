@@ -188,7 +188,7 @@ class StateReads(Reads):
             end = known.get(party, NO_LIFE).ended_by_day(day)
             if end is None:
                 continue
-            last_day, event_id = end
+            last_day, event_id, occurred = end
             cursor.execute(
                 f"SELECT 1 FROM rm_events WHERE relation = ? AND type IN ({marks(STATUS_TYPES)}) AND first_day > ?"
                 f" AND {VISIBLE}",
@@ -196,7 +196,7 @@ class StateReads(Reads):
             )
             if cursor.fetchall():
                 continue
-            found["diplomatic"] = {"status": ENDED, "since": known[party].ended, "event": event_id, "inferred": False}
+            found["diplomatic"] = {"status": ENDED, "since": occurred, "event": event_id, "inferred": False}
             if explain:
                 cursor.execute(f"SELECT {EVENT} FROM rm_events WHERE id = ?", (event_id,))
                 found["events"] = [*found["events"], *(event_data(row, at) for row in tuples(cursor.fetchall()))]

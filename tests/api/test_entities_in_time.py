@@ -100,6 +100,9 @@ def test_an_entity_may_begin_again_after_its_end(bavaria: TestClient) -> None:
     post(bavaria, life("entity.began", "BAV", "1918-11-08", how="restoration"))
     post(bavaria, event("note.recorded", "USA", "BAV", "1919"))
     assert state(bavaria, "USA", "BAV", "1919-12-31")["b"]["ended"] is None
+    between = state(bavaria, "USA", "BAV", "1900-01-01")  # after the end, before the restoration
+    assert (between["diplomatic"]["status"], between["diplomatic"]["since"]) == ("ended", "1871-01-18")
+    assert state(bavaria, "USA", "BAV", "1919-12-31")["diplomatic"]["status"] == "unknown"
 
 
 def test_a_retracted_end_leaves_the_relation_as_recorded(bavaria: TestClient) -> None:
