@@ -66,14 +66,13 @@ def ensure_entity(service: Service, spec: EntityIn, by: str, report: Report) -> 
 
 
 def reconcile(service: Service, spec: EntityIn, by: str, report: Report) -> str:
-    """The entity the store knows by this code (as its code, or as a name of another), given the names
-    it lacks; else the entity registered now under the names still free (its name marked with its
-    code if another holds it)."""
-    known = service.find(spec.code)
+    """The entity the store knows by this code (as its code, or as a name of another) or, failing
+    that, by its name (another source registered it under a code of its own), given the names it
+    lacks; else the entity registered now under the names still free."""
+    known = service.find(spec.code) or service.find(spec.name)
     if known is None:
         free = [a for a in spec.aliases if service.find(a) is None]
-        name = spec.name if service.find(spec.name) is None else f"{spec.name} ({spec.code})"
-        service.register_entity(EntityIn(code=spec.code, name=name, kind=spec.kind, aliases=free), by)
+        service.register_entity(EntityIn(code=spec.code, name=spec.name, kind=spec.kind, aliases=free), by)
         report.registered += 1
         return spec.code
     offered = (spec.name, *spec.aliases) if known.code == spec.code else tuple(spec.aliases)

@@ -59,14 +59,15 @@ def test_loading_the_same_source_again_appends_nothing(service: Service):
     assert service.head() == head
 
 
-def test_an_entity_whose_name_is_taken_is_registered_under_its_name_and_code(service: Service):
+def test_an_entity_whose_name_is_taken_is_the_entity_that_name_finds(service: Service):
+    # A name finds one entity: a source that names "Aland" means the Aland a reader finds.
     service.register_entity(entity("ZZZ", "Aland", "Aa"), "someone")
 
     report = load(service, PARSED, "importer")
 
-    aland = service.find("AAA")
-    assert aland is not None and (aland.name, aland.aliases) == ("Aland (AAA)", [])
-    assert report.registered == 2 and report.appended == 2
+    assert service.find("AAA") is None
+    assert report.registered == 1 and report.appended == 2
+    assert [e.subject for e in service.timeline("Aland", "BBB").events] == ["ZZZ", "ZZZ"]
 
 
 def test_an_entity_the_store_knows_by_another_code_gains_the_names_and_its_events(service: Service):
@@ -87,3 +88,17 @@ def test_a_group_between_two_codes_the_store_knows_as_one_entity_is_left_out(ser
 
     assert (report.appended, report.refused, report.registered, report.aliased) == (0, [], 0, 1)
     assert service.events() == []
+
+
+def test_an_entity_another_source_registered_under_another_code_is_found_by_its_name(service: Service):
+    load(service, Parsed((entity("HAW", "Hawaii"), entity("USA", "United States")), ()), "guide")
+    later = Parsed(
+        (entity("COW99", "Hawaii", "cow:99"),),
+        (group("row 9", ("relations.established", "COW99", "USA", "1826")),),
+    )
+
+    report = load(service, later, "table")
+
+    assert (report.registered, report.appended, report.refused) == (0, 1, [])
+    assert service.find("COW99") is None and service.find("cow:99").code == "HAW"
+    assert [e.subject for e in service.timeline("Hawaii", "USA").events] == ["HAW"]
