@@ -74,6 +74,18 @@ class Guarded(H11Protocol):
             return
         await self.limits.loaded_app(scope, receive, send)
 
+    def send_400_response(self, msg: str) -> None:
+        """A request that is not HTTP/1.1 (a malformed request line or header): 400 problem JSON, and the
+        connection closed, as uvicorn does with plain text."""
+        answer = problem(400, "malformed-request", "the request is not valid HTTP/1.1: its request line or headers "
+                         "are malformed")
+        headers = [(name.encode("latin-1"), value.encode("latin-1")) for name, value in answer.headers.items()]
+        self.transport.write(self.conn.send(h11.Response(status_code=400, headers=[*headers, (b"connection", b"close")],
+                                                         reason=b"Bad Request")))
+        self.transport.write(self.conn.send(h11.Data(data=bytes(answer.body))))
+        self.transport.write(self.conn.send(h11.EndOfMessage()))
+        self.transport.close()
+
     # Reading: a request must arrive in time
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]

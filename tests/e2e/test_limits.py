@@ -197,3 +197,24 @@ def test_a_bad_limit_stops_serve_with_one_line(tmp_path: Path, setting: str, val
     assert done.returncode == 2
     assert done.stderr.startswith(f"chancery: error: CHANCERY_{setting} ")
     assert len(done.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    "sent",
+    [b"NOT HTTP AT ALL\r\n\r\n", b"GET / HTTP/1.1\r\nHost chancery, no colon\r\n\r\n"],
+    ids=["request-line", "header"],
+)
+def test_a_request_that_is_not_http_is_answered_400_problem_json(tmp_path: Path, sent: bytes) -> None:
+    with limited(tmp_path) as server:
+        client = connect(server, sent)
+        try:
+            answer = b""
+            while chunk := client.recv(65536):
+                answer += chunk
+        finally:
+            client.close()
+        head, _, body = answer.partition(b"\r\n\r\n")
+        assert head.startswith(b"HTTP/1.1 400 "), head
+        assert f"content-type: {PROBLEM}".encode() in head.lower()
+        assert json.loads(body)["status"] == 400
+        assert server.http.get("/healthz").status_code == 200
