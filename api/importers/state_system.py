@@ -149,12 +149,18 @@ def _codes(change: Change, codes: Mapping[str, str]) -> tuple[str, ...]:
     return tuple(codes[number] for number in change.others)
 
 
+MOVED = {"TWN"}
+"""Polities whose entry in the tables is not their beginning: Taiwan's (COW 713, 1949-12-08) is
+when the Republic of China's government moved to Taipei; the Republic of China (TWN) began before,
+and Chancery records its relations from 1912."""
+
+
 def groups(system: StateSystem) -> list[Group]:
     """Each dated beginning and end as an event of its own, in the order of the polities' lives."""
     names = {entity.code: entity.name for entity in system.entities}
     found = []
     for spell in system.lifecycles:
-        if spell.began is not None:
+        if spell.began is not None and spell.code not in MOVED:
             found.append(_event(EventType.ENTITY_BEGAN, spell.code, spell.began, spell.began_how,
                                 spell.began_from, spell.began_sources, names))
         if spell.ended is not None:
