@@ -14,6 +14,8 @@ from domain.history import Fact, in_valid_order
 from events import EventType, Facet
 
 T = EventType
+CLOSINGS = frozenset({T.MISSION_CLOSED, T.AGREEMENT_TERMINATED, T.MEMBERSHIP_LEFT, T.RECOGNITION_WITHDRAWN})
+"""Events that only end a fact: they may record, after a party's end, what its end brought."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,7 +56,8 @@ def outside(fact: Fact, code: str, lived: Sequence[Spell], relation: Iterable[Fa
     """Why ``fact`` falls outside the life of its party ``code``, and the event that dates it; None
     when it falls inside. After an end, a relation's recorded history goes on when the fact is a
     status event or the relation records one dated after that end (the United States kept
-    relations with Bavaria after 1871)."""
+    relations with Bavaria after 1871); and what held may be closed after it (a mission closed
+    the day after its host ended), for nothing begins in a closing."""
     if any(spell.holds(fact) for spell in lived):
         return None
     window = fact.occurred.window
@@ -64,7 +67,7 @@ def outside(fact: Fact, code: str, lived: Sequence[Spell], relation: Iterable[Fa
     end = max((s.ended for s in lived if s.ended is not None and s.ended.occurred.window.last < window.first),
               key=lambda ended: ended.sort_key)
     after = end.occurred.window.last
-    if fact.type.facet is Facet.DIPLOMATIC or any(
+    if fact.type in CLOSINGS or fact.type.facet is Facet.DIPLOMATIC or any(
         f.type.facet is Facet.DIPLOMATIC and f.occurred.window.first > after for f in relation
     ):
         return None

@@ -93,6 +93,8 @@ def test_what_is_dated_outside_a_partys_life_is_refused_naming_its_dates(bavaria
     after = post(bavaria, event("note.recorded", "USA", "BAV", "1900"), 409)
     assert "BAV ended on 1871-01-18" in after["detail"]
     post(bavaria, event("note.recorded", "USA", "BAV", "1871"))  # its window reaches into the life: taken
+    post(bavaria, event("mission.opened", "USA", "BAV", "1880", level="legation"), 409)  # nothing begins after
+    post(bavaria, event("mission.closed", "USA", "BAV", "1871-01-19", level="legation"))  # what held may close
 
 
 def test_an_entity_may_begin_again_after_its_end(bavaria: TestClient) -> None:
