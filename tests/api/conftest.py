@@ -18,6 +18,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
+from api.seed import read, seed_directory
 from api.settings import Settings
 from tests.conftest import STORES, new_store, seed_store
 from tests.domain.builders import event
@@ -25,7 +26,7 @@ from tests.domain.builders import event
 TOKEN = "secret-token"
 WRITER = {"Authorization": f"Bearer {TOKEN}"}
 PROBLEM = "application/problem+json"
-SEED_EVENTS = 39  # relation events in data/events.jsonl
+SEED_EVENTS = len(read(seed_directory()).groups)  # one event a line of data/events.jsonl
 KEY = "retry-4f1c2a"
 
 

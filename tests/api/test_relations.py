@@ -40,7 +40,9 @@ def cited_ids(answer: dict[str, Any]) -> set[str]:
 def assert_sourced(answer: dict[str, Any]) -> None:
     """Every entry names its event, the answer lists exactly those, and each quote is in its document."""
     listed = {e["id"]: e for e in answer["events"]}
-    assert set(listed) == cited_ids(answer)
+    assert cited_ids(answer) <= set(listed)
+    # An ended relation also names the status its party's end closed (Panama–Qing, 1909).
+    assert len(set(listed) - cited_ids(answer)) == (answer["diplomatic"]["status"] == "ended")
     for listed_event in listed.values():
         assert listed_event["sources"], listed_event
         for source in listed_event["sources"]:
@@ -146,11 +148,31 @@ def test_kosovo_is_recognized_on_2009_01_16_and_relations_hold_from_the_end_of_2
     assert answer["diplomatic"]["status"] == status
 
 
-@pytest.mark.parametrize(("day", "status"), [("1962-09-29", "none"), ("1962-09-30", "established")])
-def test_south_korea_relations_are_established_on_1962_09_30(
+@pytest.mark.parametrize(
+    ("day", "status"),
+    [("1908-12-31", "none"), ("1909-12-31", "established"), ("2009-12-30", "established"),
+     ("2009-12-31", "ended"), ("2016-01-01", "ended")],
+)
+def test_relations_with_the_qing_dynasty_hold_from_1909_until_its_end_some_time_before_2010(
     client: TestClient, day: str, status: str
 ) -> None:
-    assert state(client, "PAN", "KOR", day)["diplomatic"]["status"] == status
+    answer = state(client, "PAN", "Qing%20dynasty", day)
+
+    assert answer["diplomatic"]["status"] == status
+    assert (answer["b"]["ended"], answer["b"]["successors"]) == ("1909/2009", ["TWN"])
+    if status == "ended":
+        assert answer["diplomatic"]["since"] == "1909/2009"
+        ended = next(e for e in answer["events"] if e["id"] == answer["diplomatic"]["event"])
+        assert (ended["type"], ended["attributes"]) == ("entity.ended", {"how": "revolution", "into": ["TWN"]})
+    assert_sourced(answer)
+
+
+@pytest.mark.parametrize("other", ["USA", "IND", "UNSC", "RIO"])
+def test_where_the_documents_date_no_relations_the_status_is_unknown_not_none(client: TestClient, other: str) -> None:
+    for day in ("1950-01-01", "2016-01-01", "2026-03-01"):
+        assert state(client, "PAN", other, day)["diplomatic"] == {
+            "status": "unknown", "since": None, "event": None, "inferred": False
+        }
 
 
 def test_panama_is_a_member_of_the_belt_and_road_initiative_in_2018_and_not_after_leaving_in_2025(
@@ -174,14 +196,21 @@ def test_a_joining_dated_only_2017_is_pending_on_2017_06_01_and_not_applied(clie
     assert answer["pending"][0]["id"] not in {e["id"] for e in answer["events"]}
 
 
-def test_panama_sits_on_the_security_council_in_2008_with_its_role(client: TestClient) -> None:
-    in_2008 = state(client, "Panama", "Security Council", "2008-06-01")
-    in_2009 = state(client, "Panama", "Security Council", "2009-01-01")
+@pytest.mark.parametrize("day", ["2007-01-01", "2008-06-01", "2008-12-31"])
+def test_panama_sits_on_the_security_council_for_the_two_years_of_its_term_with_its_role(
+    client: TestClient, day: str
+) -> None:
+    seated = state(client, "Panama", "Security Council", day)
 
-    assert [(m["status"], m["role"], m["since"]) for m in in_2008["memberships"]] == [
+    assert [(m["status"], m["role"], m["since"]) for m in seated["memberships"]] == [
         ("member", "non-permanent member", "2007-01-01")
     ]
-    assert in_2009["memberships"] == []
+    assert_sourced(seated)
+
+
+@pytest.mark.parametrize("day", ["2006-12-31", "2009-01-01"])
+def test_panama_does_not_sit_on_the_security_council_outside_its_term(client: TestClient, day: str) -> None:
+    assert state(client, "Panama", "Security Council", day)["memberships"] == []
 
 
 # Timelines and changes
@@ -195,16 +224,18 @@ def test_a_timeline_lists_the_events_in_valid_time_order_and_the_intervals_each_
     assert (timeline["a"]["code"], timeline["b"]["code"]) == ("TWN", "PAN")
     starts = [e["window"]["first"] for e in timeline["events"]]
     assert starts == sorted(starts)
-    assert len(timeline["events"]) == 5
+    assert [(e["type"], e["occurred"]) for e in timeline["events"]] == [
+        ("relations.severed", "2017-06-12"), ("recognition.withdrawn", "2017-06-12")
+    ]
     diplomatic = [
-        (i["status"], i["from"], i["to"]) for i in timeline["intervals"] if i["facet"] == "diplomatic"
+        (i["status"], i["from"], i["to"], i["since"]) for i in timeline["intervals"] if i["facet"] == "diplomatic"
     ]
+    # The documents date neither the recognition nor the relations: both are inferred from their end.
     assert diplomatic == [
-        ("none", "0001-01-01", "1912-12-31"), ("established", "1912-12-31", "2017-06-12"),
-        ("severed", "2017-06-12", None),
+        ("established", "0001-01-01", "2017-06-12", None), ("severed", "2017-06-12", None, "2017-06-12"),
     ]
-    recognized = [(i["from"], i["to"]) for i in timeline["intervals"] if i["status"] == "recognized"]
-    assert recognized == [("1912-12-31", "2017-06-12")]
+    recognized = [(i["from"], i["to"], i["since"]) for i in timeline["intervals"] if i["status"] == "recognized"]
+    assert recognized == [("0001-01-01", "2017-06-12", None)]
     named = {e["id"] for e in timeline["events"]}
     assert {i["event"] for i in timeline["intervals"]} <= named
 

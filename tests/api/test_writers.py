@@ -49,7 +49,7 @@ def test_a_server_without_tokens_says_it_is_read_only(database_url: str) -> None
 def test_no_response_ever_shows_a_token(writable: TestClient) -> None:
     responses = [
         writable.post("/v1/events", json=event("note.recorded", "PAN", "KOR", "2020"), headers=WRITER),
-        writable.post("/v1/events", json=event("relations.established", "PAN", "KOR", "1950"), headers=WRITER),
+        writable.post("/v1/events", json=event("relations.established", "PAN", "XKX", "2010"), headers=WRITER),
         writable.post("/v1/events", json={"type": "note.recorded"}, headers=WRITER),
         writable.post("/v1/events", json=event("note.recorded", "PAN", "Taiwn", "2020"), headers=WRITER),
         writable.post("/v1/events/batch", json={"events": []}, headers=WRITER),

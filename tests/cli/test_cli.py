@@ -12,13 +12,17 @@ from typing import Any
 
 import pytest
 
+from api.seed import read, seed_directory
 from tests.domain.builders import event
 
 CHANCERY = Path(sys.executable).parent / "chancery"
+SEED = read(seed_directory())
+SEED_EVENTS = len(SEED.groups)  # one event a line of data/events.jsonl
+SEED_ENTRIES = len(SEED.entities) + SEED_EVENTS  # the log: each entity registered, then each event
 
-# Relations with South Korea established in 1950, before the seeded 1962-09-30: refused.
-TOO_EARLY = ["append", "--type", "relations.established", "--subject", "PAN", "--counterpart", "KOR",
-             "--occurred", "1950", "--summary", "Too early.", "--source", "A test source"]
+# A legation of Panama opened at the Qing court in 2015, after the dynasty's end (1909/2009): refused.
+TOO_LATE = ["append", "--type", "mission.opened", "--subject", "PAN", "--counterpart", "QING", "-a", "level=legation",
+            "--occurred", "2015", "--summary", "Too late.", "--source", "A test source"]
 
 
 def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
@@ -59,10 +63,10 @@ def test_seeding_twice_appends_nothing_the_second_time(empty: str) -> None:
     logged = as_json("log", "--database-url", empty)
     second = succeeds("seed", "--database-url", empty)
 
-    assert "events: 39 added" in first
-    assert "events: 0 added, 39 already present" in second
+    assert f"events: {SEED_EVENTS} added" in first
+    assert f"events: 0 added, {SEED_EVENTS} already present" in second
     assert as_json("log", "--database-url", empty) == logged
-    assert len(logged) == 39
+    assert len(logged) == SEED_EVENTS
 
 
 def test_state_of_panama_on_2016_01_01_shows_taiwan_established_china_none_and_the_sadr_suspended(
@@ -75,6 +79,8 @@ def test_state_of_panama_on_2016_01_01_shows_taiwan_established_china_none_and_t
     assert found["TWN"] == "established"
     assert found.get("CHN", "none") == "none"
     assert found["ESH"] == "suspended"
+    # No relation with the Qing dynasty holds, and nothing dates relations with the US or India.
+    assert (found["QING"], found["USA"], found["IND"]) == ("ended", "unknown", "unknown")
 
 
 def test_state_of_a_pair_on_2017_06_13_shows_taiwan_severed(seeded_url: str) -> None:
@@ -92,13 +98,12 @@ def test_timeline_lists_events_in_valid_time_order_and_the_intervals(seeded_url:
     timeline = as_json("timeline", "PAN", "TWN", "--database-url", seeded_url)
 
     starts = [e["window"]["first"] for e in timeline["events"]]
-    assert starts == sorted(starts) and len(starts) == 5
+    assert starts == sorted(starts) and len(starts) == 2
     diplomatic = [
-        (i["status"], i["from"], i["to"]) for i in timeline["intervals"] if i["facet"] == "diplomatic"
+        (i["status"], i["from"], i["to"], i["since"]) for i in timeline["intervals"] if i["facet"] == "diplomatic"
     ]
-    assert diplomatic == [
-        ("none", "0001-01-01", "1912-12-31"), ("established", "1912-12-31", "2017-06-12"),
-        ("severed", "2017-06-12", None),
+    assert diplomatic == [  # held before the severance: inferred, the documents date no establishment
+        ("established", "0001-01-01", "2017-06-12", None), ("severed", "2017-06-12", None, "2017-06-12"),
     ]
 
 
@@ -122,7 +127,8 @@ def test_changes_from_2013_to_2018_show_the_switch_to_china(seeded_url: str) -> 
             ["Republic of China (Taiwan)", "suspended", "Events behind"],
         ),
         (["state", "Panama", "Taiwan", "--on", "2017-06-13"], ["severed since 2017-06-12", "Events behind"]),
-        (["timeline", "PAN", "TWN"], ["1912-12-31", "2017-06-12", "severed"]),
+        (["timeline", "PAN", "TWN"], ["0001-01-01", "inferred", "2017-06-12", "severed"]),
+        (["state", "PAN", "Qing dynasty", "--on", "2016-01-01"], ["ended since 1909/2009", "entity.ended QING"]),
         (["changes", "--from", "2013", "--to", "2018"], ["PAN–TWN", "severed", "CHN–PAN"]),
         (["log", "--entity", "TWN"], ["relations.severed", "2017-06-12"]),
     ],
@@ -138,7 +144,7 @@ def test_log_lists_every_event_in_position_order_with_its_sources(seeded_url: st
     logged = as_json("log", "--database-url", seeded_url)
 
     positions = [e["position"] for e in logged]
-    assert len(logged) == 39
+    assert len(logged) == SEED_EVENTS
     assert positions == sorted(set(positions))
     assert all(e["sources"] and e["recorded_by"] == "seed" for e in logged)
 
@@ -158,7 +164,7 @@ def test_append_from_options_is_recorded_by_the_operator_and_changes_the_state(s
     after = as_json("state", "PAN", "KOR", "--on", "2020-06-01", "--database-url", store)
     assert after["diplomatic"]["status"] == "suspended"
     assert after["diplomatic"]["event"] == stored[0]["id"]
-    assert len(as_json("log", "--database-url", store)) == 40
+    assert len(as_json("log", "--database-url", store)) == SEED_EVENTS + 1
 
 
 def test_append_from_options_takes_attributes_as_key_value_pairs(store: str) -> None:
@@ -172,7 +178,7 @@ def test_append_from_options_takes_attributes_as_key_value_pairs(store: str) -> 
     assert [(m["sender"], m["level"], m["event"]) for m in after["missions"]] == [
         ("KOR", "embassy", mission[0]["id"])
     ]
-    assert len(as_json("log", "--database-url", store)) == 40
+    assert len(as_json("log", "--database-url", store)) == SEED_EVENTS + 1
 
 
 def test_append_file_records_a_json_lines_batch(store: str, tmp_path: Path) -> None:
@@ -207,7 +213,7 @@ def test_a_batch_file_with_one_bad_line_records_nothing(store: str, tmp_path: Pa
         tmp_path / "batch.jsonl",
         [
             event("note.recorded", "PAN", "KOR", "2020"),
-            event("relations.established", "PAN", "KOR", "2021"),
+            event("relations.established", "PAN", "Kosovo", "2021"),  # established since 2013-08-27
         ],
     )
 
@@ -227,7 +233,7 @@ def test_a_batch_file_with_one_bad_line_records_nothing(store: str, tmp_path: Pa
         (["state", "PAN", "--on", "2016"], "YYYY-MM-DD"),
         (["state", "PAN", "--bogus"], "--bogus"),
         (["timeline", "PAN"], "Missing argument"),
-        (TOO_EARLY, "1962-09-30"),
+        (TOO_LATE, "1909/2009"),
         (
             [
                 "append",
@@ -236,9 +242,9 @@ def test_a_batch_file_with_one_bad_line_records_nothing(store: str, tmp_path: Pa
                 "--subject",
                 "PAN",
                 "--counterpart",
-                "KOR",
+                "Kosovo",
                 "--occurred",
-                "1970",
+                "2020",
                 "--summary",
                 "Established twice.",
                 "--source",
@@ -301,7 +307,7 @@ def test_a_refused_append_leaves_the_log_as_it_was(store: str) -> None:
     before = as_json("log", "--database-url", store)
 
     done = run(
-        *TOO_EARLY,
+        *TOO_LATE,
         "--database-url",
         store,
     )
@@ -367,9 +373,10 @@ def test_verify_replay_and_export_account_for_every_entry_of_the_log(store: str,
     replayed = succeeds("replay", "--database-url", store)
     exported = run("export", "--output", str(tmp_path / "log.jsonl"), "--database-url", store)
 
-    assert verified[0].startswith("63 entries; head 63 ")
+    assert verified[0].startswith(f"{SEED_ENTRIES} entries; head {SEED_ENTRIES} ")
     assert verified[-1] == "verified: the chain and the read model agree with the log"
-    assert replayed == "read model rebuilt from the log up to position 63\n"
-    assert exported.returncode == 0 and exported.stderr.split() == ["exported", "63", "entries", "to", f"{tmp_path / 'log.jsonl'}"]
-    assert len((tmp_path / "log.jsonl").read_text(encoding="utf-8").splitlines()) == 63
+    assert replayed == f"read model rebuilt from the log up to position {SEED_ENTRIES}\n"
+    exported_to = ["exported", str(SEED_ENTRIES), "entries", "to", f"{tmp_path / 'log.jsonl'}"]
+    assert exported.returncode == 0 and exported.stderr.split() == exported_to
+    assert len((tmp_path / "log.jsonl").read_text(encoding="utf-8").splitlines()) == SEED_ENTRIES
     assert as_json("verify", "--database-url", store)["ok"] is True
