@@ -36,6 +36,8 @@ class Parsed:
     entities: tuple[EntityIn, ...]
     groups: tuple[Group, ...]
     unmapped: Counter[str] | None = None
+    summary: str | None = None
+    """What the source became, in one line, said before the parts not mapped (None: a count of groups)."""
 
 
 def read_csv(path: Path, columns: Sequence[str]) -> list[dict[str, str]]:

@@ -1,118 +1,228 @@
 """The Office of the Historian's guide to US recognition and relations, country by country (TEI).
 
-Each dated heading that means a recognition, an establishment, a severance, an interruption, a
-resumption, or a legation raised to an embassy becomes the contract's event between the USA and
-that country, dated to the day where the paragraph states it, else to the heading's year.
+Every dated heading becomes events between the United States and the polity it concerns: what
+its words say (``api.importers.guide_claims``), or what ``READINGS`` says it means where its words
+alone mislead (``api.importers.guide_polities``, ``api.importers.guide_readings``); a heading that
+says nothing more is a note. Each relation's claims are made events in valid-time order, with the
+changes they imply and the guide does not date recorded as implied events of their own
+(``api.importers.guide_events``). Historical polities are entities of their own, with the lives
+the guide gives them (``entity.began``, ``entity.ended``), under the codes the state-system import
+gives them.
 """
 
 from __future__ import annotations
 
 import re
-import xml.etree.ElementTree as ET
 from collections import Counter
-from dataclasses import dataclass
-from datetime import date
+from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 
 from api.importers.common import BadSource, Group, Parsed, read_csv
+from api.importers.guide_claims import Claim, claims_of, dated
+from api.importers.guide_events import Builder, Made, Said
+from api.importers.guide_polities import OTHERS, OWN, READINGS, ROUTES
+from api.importers.guide_readings import MORE
+from api.importers.guide_text import Article, Heading, read_article
 from api.importers.us_missions import US_CCODE, state_codes
-from events import DiplomaticStatus, EntityIn, EntityKind, EventIn
+from events import EntityIn, EntityKind, parse_date
 
-TEI = "{http://www.tei-c.org/ns/1.0}"
-GUIDE = "A Guide to the United States' History of Recognition, Diplomatic, and Consular Relations, by Country, since 1776"
-MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-          "November", "December"]
-DAY = re.compile(r"\b(" + "|".join(MONTHS) + r")\s+(\d{1,2}),\s+(\d{4})")
-
-# What a heading means, tried in this order; a heading may mean more than one thing.
-MEANINGS: list[tuple[str, re.Pattern[str]]] = [
-    ("recognition", re.compile(r"\brecogni[tsz]", re.I)),
-    ("raised", re.compile(r"legations?\b.*\b(raised|elevat\w*)\b.*\bembassy|elevation of .*legations? to embassy", re.I)),
-    ("severed", re.compile(r"\bsever\w*|\bterminat\w* of (diplomatic )?relations|\bcessation of (diplomatic )?relations", re.I)),
-    ("interrupted", re.compile(r"\binterrupt\w*\b.*\brelations|\brelations\b.*\binterrupt\w*", re.I)),
-    ("resumed", re.compile(r"\b(resum\w*|re-?establish\w*)\b.*\brelations|\brelations\b.*\b(resum\w*|re-?establish\w*)", re.I)),
-    ("established", re.compile(r"\bestablish\w*\b.*\bdiplomatic relations|\bdiplomatic relations\b.*\bestablish\w*", re.I)),
-]
+_ORDER = {"began": 0, "ended": 0, "recognized": 1, "withdrawn": 1, "established": 2, "reestablished": 2,
+          "resumed": 2, "suspended": 2, "severed": 2, "changed": 3, "opened": 3, "closed": 3}
+_LIFE = ("began", "ended")
 
 
-@dataclass(frozen=True)
-class Heading:
-    article: str
-    country: str
-    section: str
-    text: str
-    year: int
-    paragraph: str
+def parse(articles: Path, states: Path | None = None, codes: Path | None = None) -> Parsed:
+    """The guide's events, a group a heading; the COW state list and the COW→ISO table default to
+    their places beside the articles' folder in the shared data."""
+    if not articles.is_dir() or not any(articles.glob("*.xml")):
+        raise BadSource(f"{articles} is not a folder of the guide's TEI articles (*.xml)")
+    data = articles.parent.parent
+    states = states or data / "us_diplomatic_missions" / "cow_statelist2024.csv"
+    codes = codes or data / "countrycode" / "codelist_without_cldr.csv"
+    cow, iso = state_codes(states, codes), iso_patterns(codes)
+    us = cow[US_CCODE]
+    read = [read_article(path) for path in sorted(articles.glob("*.xml"))]
+    specs = {us.code: us}
+    for article in read:
+        _merge(specs, entity_for(article, cow, iso))
+    saids = [said for article in read for said in placed(article, specs[_code(article, cow, iso)].code)]
+    builder = Builder(us.code, {code: spec.name for code, spec in specs.items()} | {c: n for c, (n, _) in
+                                                                                      OTHERS.items()})
+    for said in sorted(rerouted(saids), key=_when):
+        builder.take(said)
+    made = builder.groups()
+    groups = sorted(made, key=lambda group: _group_order(group, read))
+    used = {code for group in groups for m in group for code in _named(m)}
+    entities = [specs[us.code], *(s for c, s in specs.items() if c in used and c != us.code)]
+    entities += [EntityIn(code=c, name=n, kind=EntityKind.STATE, aliases=list(a)) for c, (n, a) in OTHERS.items()
+                 if c in used and c not in specs]
+    unmapped = Counter(text for article in read for text in article.undated)
+    return Parsed(tuple(_unshared(entities)), tuple(Group(tuple(m.event() for m in group), _where(group))
+                                                    for group in groups), unmapped, summary(read, builder))
 
 
-def read_article(path: Path) -> tuple[str, list[Heading], list[str]]:
-    """The country, its dated headings, and the texts of headings without a single year."""
-    try:
-        root = ET.parse(path).getroot()
-    except (ET.ParseError, OSError) as error:
-        raise BadSource(f"{path} is not a TEI article: {error}") from None
-    short = root.find(f".//{TEI}titleStmt/{TEI}title[@type='short']")
-    if short is None or not (short.text or "").strip():
-        raise BadSource(f"{path} is not an article of the guide: it has no short title")
-    country = " ".join(short.text.split()) if short.text else ""
-    headings, undated = [], []
-    for section in root.iter(f"{TEI}div"):
-        if section.get("type") != "section":
-            continue
-        title = _text(section.find(f"{TEI}head"))
-        for div in section.findall(f"{TEI}div"):
-            if div.get("type") != "timeline" or (head := div.find(f"{TEI}head")) is None:
-                continue
-            text = _text(head).rstrip(".")
-            year = _year(head, text)
-            if year is None:
-                undated.append(text)
-                continue
-            paragraph = " ".join(_text(p) for p in div.findall(f"{TEI}p"))
-            headings.append(Heading(path.stem, country, title, text, year, paragraph))
-    return country, headings, undated
+def summary(read: list[Article], builder: Builder) -> str:
+    """What the guide became, in one line: its dated headings, the events they became, and how many
+    of those are implied or stated under more than one heading."""
+    dated = sum(len(article.headings) for article in read)
+    became = sum(1 for article in read for heading in article.headings if builder.became(heading))
+    implied = sum(made.implied for made in builder.all)
+    shared = sum(len(made.headings) > 1 for made in builder.all)
+    return (f"{dated} dated headings: {became} became {len(builder.all)} events ({implied} of them implied by the "
+            f"guide's words, {shared} stated under more than one heading); headings without a date, not mapped:")
 
 
-def _year(head: ET.Element, text: str) -> int | None:
-    """The heading's year: its date's ``when`` (or ``notBefore``/``from``), else the one year it names."""
-    when = head.find(f"{TEI}date")
-    if when is not None:
-        for attribute in ("when", "notBefore", "from"):
-            value = (when.get(attribute) or "")[:4]
-            if value.isdigit():
-                return int(value)
-    years = set(re.findall(r"\b(1[6-9]\d\d|20\d\d)\b", text))
-    return int(years.pop()) if len(years) == 1 else None
+def _where(group: list[Made]) -> str:
+    headings = list(dict.fromkeys(h for made in group for h in made.headings))
+    said = "; ".join(f"{h.where}, {h.years}" for h in headings[:3]) + ("; …" if len(headings) > 3 else "")
+    return said + (" (implied)" if all(made.implied for made in group) else "")
 
 
-def meanings(text: str) -> list[str]:
-    found = [name for name, pattern in MEANINGS if pattern.search(text)]
-    if "resumed" in found and "established" in found:
-        found.remove("established")  # "resumption … and reestablishment of …" is one resumption
+def placed(article: Article, code: str) -> list[Said]:
+    """Each claim of each dated heading, with its party, its date and its words."""
+    found = []
+    for heading in article.headings:
+        reading = _reading(heading)
+        claims = reading if reading is not None else [_routed(heading, claim) for claim in claims_of(heading)]
+        ranked = sorted(enumerate(claims), key=lambda pair: (_ORDER.get(pair[1].act, 4), pair[0]))
+        for _, claim in ranked:
+            if claim.quote is not None and _plain(claim.quote).rstrip(".") not in _plain(article.text):
+                raise BadSource(f"{heading.where}: the guide no longer says “{claim.quote}”")
+            occurred, quote = dated(heading, claim)
+            found.append(Said(heading, claim, claim.party or code, occurred, quote))
+            if reading is None:
+                found += _closed_with(heading, claim, claims, Said(heading, claim, claim.party or code, occurred, quote))
     return found
 
 
-def dated(heading: Heading) -> tuple[str, str]:
-    """The day the paragraph gives in the heading's year, else the year; and the sentence saying so."""
-    sentences = re.split(r"(?<=[.!?])\s+(?=[A-Z“\"])", heading.paragraph)
-    for sentence in sentences:
-        for match in DAY.finditer(sentence):
-            if int(match.group(3)) == heading.year:
-                day = date(heading.year, MONTHS.index(match.group(1)) + 1, int(match.group(2)))
-                return day.isoformat(), sentence.strip()
-    return str(heading.year), (sentences[0].strip() if sentences and sentences[0].strip() else heading.text)
+def _closed_with(heading: Heading, claim: Claim, claims: list[Claim], said: Said) -> list[Said]:
+    """A severance whose sentence says the mission closed with it ("relations were severed and the
+    American Embassy in Rome was closed on December 11, 1941") closes that mission too."""
+    if claim.act not in ("severed", "suspended") or any(c.act == "closed" for c in claims):
+        return []
+    match = re.search(r"\b(Embassy|Legation)\b[^.;]*\bclosed\b|\bclosed\b[^.;]*\b(Embassy|Legation)\b", said.quote)
+    if match is None or re.search(r"\b(?:its|their|the \w+ (?:Embassy|Legation) in Washington)\b", match.group(0)):
+        return []
+    level = (match.group(1) or match.group(2)).lower()
+    return [Said(heading, replace(claim, act="closed", level=level), said.party, said.occurred, said.quote)]
 
 
-def entity_for(path: Path, country: str, cow: dict[str, EntityIn], iso: list[tuple[re.Pattern[str], str]]) -> EntityIn:
-    aliases = [country, f"rdcr:{path.stem}"]
+def _reading(heading: Heading) -> list[Claim] | None:
+    for articles, pattern, claims in (*READINGS, *MORE):
+        if re.fullmatch(articles, heading.article) and re.search(pattern, f"{heading.section} | {heading.text}"):
+            return claims
+    return None
+
+
+def _routed(heading: Heading, claim: Claim) -> Claim:
+    said = f"{heading.first} {heading.text}"
+    for pattern, party in (*ROUTES.get(heading.article, []), *ROUTES["*"]):
+        if re.search(pattern, said):
+            return replace(claim, party=party)
+    return claim
+
+
+def rerouted(saids: list[Said]) -> list[Said]:
+    """Notes and agreements dated after a polity ended go to what it went into (the Bremerhaven
+    consulate of 1882 to the German Empire); dated before it began, to what it came from."""
+    lives: dict[str, list[Said]] = {}
+    for said in saids:
+        if said.claim.act in _LIFE:
+            lives.setdefault(said.party, []).append(said)
+    out = []
+    for said in saids:
+        party = said.party
+        for _ in range(4):
+            moved = _moved(said, party, lives.get(party, []))
+            if moved is None:
+                break
+            party = moved
+        out.append(said if party == said.party else Said(said.heading, said.claim, party, said.occurred, said.quote))
+    return out
+
+
+def _moved(said: Said, party: str, life: list[Said]) -> str | None:
+    """Where a note or an agreement goes when dated outside its party's life: the polity it came from,
+    or the one it went into; None: it stays."""
+    if said.claim.act not in ("note", "signed", "terminated") or not life:
+        return None
+    window = parse_date(said.occurred).window
+    ordered = sorted(life, key=lambda s: parse_date(s.occurred).window.first)
+    first = ordered[0]
+    if first.claim.act == "began" and window.last < parse_date(first.occurred).window.first and first.claim.others:
+        return first.claim.others[0]
+    before = [s for s in ordered if parse_date(s.occurred).window.last < window.first]
+    if before and before[-1].claim.act == "ended" and before[-1].claim.others:
+        return before[-1].claim.others[0]
+    return None
+
+
+def _when(said: Said) -> tuple[object, ...]:
+    return (parse_date(said.occurred).window.first, said.heading.article, said.heading.order)
+
+
+def _group_order(group: list[Made], read: list[Article]) -> tuple[object, ...]:
+    """Groups by their earliest day; on one day those with a status event first (the loader keeps this
+    order on ties, so a withdrawal after a polity's end follows the severance that carries its
+    relation past the end), implied events after the events they follow, then in the guide's order."""
+    first = min(parse_date(m.occurred).window.first for m in group)
+    status = any(m.type.startswith("relations.") for m in group)
+    heading = group[0].headings[0]
+    number = next(i for i, article in enumerate(read) if article.name == heading.article)
+    return (first, 0 if status else 1, all(m.implied for m in group), number, heading.order)
+
+
+def _named(made: Made) -> Iterable[str]:
+    """The codes an event names: its parties, and what it came from or went into."""
+    yield made.subject
+    if made.counterpart:
+        yield made.counterpart
+    for key in ("from", "into"):
+        yield from made.attributes.get(key, [])
+
+
+def _code(article: Article, cow: dict[str, EntityIn], iso: list[tuple[re.Pattern[str], str]]) -> str:
+    return entity_for(article, cow, iso).code
+
+
+def entity_for(article: Article, cow: dict[str, EntityIn], iso: list[tuple[re.Pattern[str], str]]) -> EntityIn:
+    """The entity an article is about: its own entry in ``OWN``, else the COW state of its name, else
+    the ISO code whose pattern its name matches, else a code made of its file name."""
+    aliases = [article.country, f"rdcr:{article.name}"]
+    if article.name in OWN:
+        code, name, more = OWN[article.name]
+        return EntityIn(code=code, name=name, kind=EntityKind.STATE, aliases=[name, *more, *aliases])
     for entity in cow.values():
-        if country.casefold() in (n.casefold() for n in (entity.name, *entity.aliases)):
-            return EntityIn(code=entity.code, name=entity.name, kind=EntityKind.STATE, aliases=[*entity.aliases, *aliases])
+        if article.country.casefold() in (n.casefold() for n in (entity.name, *entity.aliases)):
+            return EntityIn(code=entity.code, name=entity.name, kind=EntityKind.STATE, aliases=[*entity.aliases,
+                                                                                                 *aliases])
     for pattern, code in iso:
-        if pattern.search(country):
-            return EntityIn(code=code, name=country, kind=EntityKind.STATE, aliases=aliases)
-    own = re.sub(r"[^A-Z0-9]", "", path.stem.upper())[:16]
-    return EntityIn(code=own if own[:1].isalpha() else f"G{own}"[:16], name=country, kind=EntityKind.STATE, aliases=aliases)
+        if pattern.search(article.country):
+            return EntityIn(code=code, name=article.country, kind=EntityKind.STATE, aliases=aliases)
+    own = re.sub(r"[^A-Z0-9]", "", article.name.upper())[:16]
+    return EntityIn(code=own if own[:1].isalpha() else f"G{own}"[:16], name=article.country, kind=EntityKind.STATE,
+                    aliases=aliases)
+
+
+def _merge(specs: dict[str, EntityIn], spec: EntityIn) -> None:
+    known = specs.get(spec.code)
+    if known is None:
+        specs[spec.code] = spec
+        return
+    aliases = list(dict.fromkeys([*known.aliases, *spec.aliases]))
+    specs[spec.code] = known.model_copy(update={"aliases": aliases})
+
+
+def _unshared(entities: list[EntityIn]) -> list[EntityIn]:
+    """Each name to the first entity that gives it (a name two of them give would refuse the second)."""
+    taken: set[str] = set()
+    out = []
+    for spec in entities:
+        names = [n for n in dict.fromkeys(spec.aliases) if n.casefold() not in taken and n.casefold() != spec.code.casefold()]
+        taken.update(n.casefold() for n in (spec.code, spec.name, *names))
+        out.append(spec.model_copy(update={"aliases": names}))
+    return out
 
 
 def iso_patterns(codes: Path) -> list[tuple[re.Pattern[str], str]]:
@@ -127,77 +237,5 @@ def iso_patterns(codes: Path) -> list[tuple[re.Pattern[str], str]]:
     return found
 
 
-def events_for(heading: Heading, us: str, other: str, status: DiplomaticStatus) -> tuple[list[EventIn], DiplomaticStatus]:
-    """The events a heading means, given the relation's status before it; and the status after."""
-    occurred, sentence = dated(heading)
-    source = {
-        "title": f"{GUIDE}: {heading.country}, {heading.section}: {heading.text}",
-        "quote": sentence,
-        "url": f"https://history.state.gov/countries/{heading.article}",
-    }
-    made: list[EventIn] = []
-
-    def add(kind: str, subject: str, counterpart: str, **attributes: str) -> None:
-        made.append(EventIn.model_validate({
-            "type": kind, "subject": subject, "counterpart": counterpart, "occurred": occurred,
-            "summary": f"{heading.text} ({heading.country}), as the Office of the Historian's guide records it.",
-            "attributes": attributes, "sources": [source],
-        }))
-
-    for meaning in meanings(heading.text):
-        if meaning == "recognition":
-            add("recognition.granted", us, other)
-            if re.search(r"\bmutual\b", heading.text, re.I):
-                add("recognition.granted", other, us)
-        elif meaning == "raised":
-            add("mission.closed", us, other, level="legation")
-            add("mission.opened", us, other, level="embassy")
-        elif meaning == "severed":
-            add("relations.severed", us, other)
-            status = DiplomaticStatus.SEVERED
-        elif meaning == "interrupted":
-            add("relations.suspended", us, other)
-            status = DiplomaticStatus.SUSPENDED
-        elif meaning in ("resumed", "established"):
-            kind = "relations.resumed" if status is DiplomaticStatus.SUSPENDED else "relations.established"
-            add(kind, us, other)
-            status = DiplomaticStatus.ESTABLISHED
-    return made, status
-
-
-def parse(articles: Path, states: Path | None = None, codes: Path | None = None) -> Parsed:
-    """The guide's events, a group a heading; the COW state list and the COW→ISO table default to
-    their places beside the articles' folder in the shared data."""
-    if not articles.is_dir() or not any(articles.glob("*.xml")):
-        raise BadSource(f"{articles} is not a folder of the guide's TEI articles (*.xml)")
-    data = articles.parent.parent
-    states = states or data / "us_diplomatic_missions" / "cow_statelist2024.csv"
-    codes = codes or data / "countrycode" / "codelist_without_cldr.csv"
-    cow, iso = state_codes(states, codes), iso_patterns(codes)
-    us = cow[US_CCODE]
-    entities, groups, unmapped = [us], [], Counter[str]()
-    for path in sorted(articles.glob("*.xml")):
-        country, headings, undated = read_article(path)
-        unmapped.update(undated)
-        other = entity_for(path, country, cow, iso)
-        entities.append(other)
-        if other.code != us.code:
-            groups += article_groups(path, headings, us.code, other.code, unmapped)
-    return Parsed(tuple(entities), tuple(groups), unmapped)
-
-
-def article_groups(path: Path, headings: list[Heading], us: str, other: str, unmapped: Counter[str]) -> list[Group]:
-    """A group for each heading that means events, in the order of their years; the rest counted unmapped."""
-    groups = []
-    status = DiplomaticStatus.NONE
-    for heading in sorted(headings, key=lambda h: h.year):
-        made, status = events_for(heading, us, other, status)
-        if made:
-            groups.append(Group(tuple(made), f"{path.name}: {heading.text}, {heading.year}"))
-        else:
-            unmapped[heading.text] += 1
-    return groups
-
-
-def _text(element: ET.Element | None) -> str:
-    return " ".join("".join(element.itertext()).split()) if element is not None else ""
+def _plain(text: str) -> str:
+    return " ".join(text.replace("’", "'").replace("“", '"').replace("”", '"').split()).casefold()

@@ -1,7 +1,8 @@
 """``chancery import <source> PATH`` on each store: the report a user reads, and a second run that adds nothing.
 
 The guide is imported here from four of its articles (the whole guide is imported in process by
-``test_real_data``): enough for refusals, headings not mapped, new entities and new names.
+``test_real_data`` and ``test_guide_v11``): enough for implied events, headings without a date, new
+entities and new names.
 """
 
 from __future__ import annotations
@@ -50,16 +51,21 @@ def test_the_missions_table_reports_what_it_appended_and_registered_then_nothing
     assert second == ["appended 0, already present 752, refused 0; entities registered 0, given new names 0"]
 
 
-def test_the_guide_reports_each_refusal_the_headings_not_mapped_and_the_totals(seeded_database_url: str, some_articles: Path):
+def test_the_guide_reports_what_its_headings_became_the_headings_without_a_date_and_the_totals(
+    seeded_database_url: str, some_articles: Path
+):
     printed = chancery("import", "state-dept-guide", str(some_articles), "--database-url", seeded_database_url)
     again = chancery("import", "state-dept-guide", str(some_articles), "--database-url", seeded_database_url)
 
-    refused = [line for line in printed if line.startswith("refused ")]
-    # Austria's relations re-established in 1946 with no end recorded since 1921: a contradiction.
-    assert len(refused) == 1 and refused[0].startswith("refused austria.xml: Re-establishment of Diplomatic Relations")
-    assert printed[1] == "22 headings became events; headings not mapped:"
-    assert "  1 × German Unification" in printed[2:-1] and all(" × " in line for line in printed[2:-1])
-    assert printed[-1] == "appended 25, already present 0, refused 1; entities registered 3, given new names 2"
-    # The same refusals (what held then may name more, recorded by the first import) and headings.
-    assert [line.split(": relations.")[0] for line in again[:-1]] == [line.split(": relations.")[0] for line in printed[:-1]]
-    assert again[-1] == "appended 0, already present 25, refused 1; entities registered 0, given new names 0"
+    # Austria's "Re-establishment" of 1946 implies the end of the relations it had since 1921 (the
+    # Anschluss); its raised legation, a legation open again; nothing is refused.
+    assert not any(line.startswith("refused ") for line in printed)
+    assert printed[0] == (
+        "34 dated headings: 34 became 43 events (3 of them implied by the guide's words, 0 stated under more than "
+        "one heading); headings without a date, not mapped:"
+    )
+    assert "  1 × German Unification" in printed[1:-1] and all(" × " in line for line in printed[1:-1])
+    # Austria, Baden, Cuba, and Germany, which Austria went into in 1938; the seed's USA and Panama get new names.
+    assert printed[-1] == "appended 43, already present 0, refused 0; entities registered 4, given new names 2"
+    assert again[:-1] == printed[:-1]
+    assert again[-1] == "appended 0, already present 43, refused 0; entities registered 0, given new names 0"

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from api.importers import IMPORTERS, BadSource
+from api.importers.guide_text import read_article
 from tests.importers.conftest import ARTICLES, DATA, RANGES
 
 if not RANGES.exists():
@@ -45,15 +46,21 @@ def test_the_missions_table_gives_an_event_a_group_each_quoting_its_row():
         assert event.sources[0].quote == lines[row - 1] and event.attributes["dataset_row"] == row
 
 
-def test_the_guide_gives_a_group_a_heading_between_the_usa_and_the_entities_it_names():
+def test_the_guide_gives_each_article_an_entity_and_every_dated_heading_events_with_the_usa_or_of_a_polity():
     parsed = IMPORTERS["state-dept-guide"].parse(ARTICLES)
-    codes = {e.code for e in parsed.entities}
+    codes = [e.code for e in parsed.entities]
+    names = {name for e in parsed.entities for name in e.aliases}
 
-    assert parsed.entities[0].code == "USA" and len(parsed.entities) == 1 + len(list(ARTICLES.glob("*.xml")))
+    assert codes[0] == "USA" and len(set(codes)) == len(codes)
+    dated = [path for path in ARTICLES.glob("*.xml") if read_article(path).headings]
+    assert len(dated) == 226 and all(f"rdcr:{path.stem}" in names for path in dated)  # not the Cayman Islands, the USSR
     for group in parsed.groups:
         assert group.where.split(":")[0].endswith(".xml")
-        assert all({e.subject, e.counterpart} <= codes and "USA" in (e.subject, e.counterpart) for e in group.events)
+        for event in group.events:
+            parties = {event.subject, event.counterpart} - {None}
+            assert parties <= set(codes) and ("USA" in parties or event.counterpart is None)
     assert parsed.unmapped is not None and parsed.unmapped["German Unification"] == 14
+    assert parsed.summary is not None and parsed.summary.startswith("1130 dated headings: 1130 became ")
 
 
 def test_parsing_twice_gives_the_same_events():

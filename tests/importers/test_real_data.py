@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import os
+import re
 import subprocess
 import sys
 import uuid
@@ -48,7 +49,10 @@ def test_every_range_holds_on_its_first_and_last_day(imported: Imported):
         for day in (row["date_start"], row["date_end"]):
             if us_levels(imported.service, code, date.fromisoformat(day)) != expected(row):
                 wrong.append((row["country_name_cow"], day, row["us_mission_status"]))
-    assert wrong == [], wrong[:10]
+    # The one real disagreement of the two sources: the guide's vanuatu.xml, "Opening of U.S. Embassy in
+    # Port Vila, 2024": "On July 19, 2024, the United States officially opened the U.S. Embassy in Port
+    # Vila", where the table's last range (to 2024-12-31) still has the ambassador non-resident.
+    assert wrong == [("Vanuatu", "2024-12-31", "Ambassador Nonresident")], wrong[:10]
     assert len(ROWS) == 656
 
 
@@ -59,7 +63,10 @@ def test_any_day_inside_a_range_agrees_with_the_ranges_file(imported: Imported, 
     day = first + timedelta(days=int((last - first).days * fraction))
     if row["country_code_cow"] == "345" and day == date(2006, 6, 3):
         return  # the one day two ranges of the file overlap (both Embassy)
-    assert us_levels(imported.service, imported.service.code(f"cow:{row['country_code_cow']}"), day) == expected(row)
+    levels = us_levels(imported.service, imported.service.code(f"cow:{row['country_code_cow']}"), day)
+    if row["country_code_cow"] == "935" and day >= date(2024, 7, 19):
+        levels.remove("embassy")  # opened that day, as the guide says and the table does not (see above)
+    assert levels == expected(row)
 
 
 def test_a_second_import_of_either_source_appends_nothing(imported: Imported):
@@ -88,10 +95,9 @@ def test_a_state_from_the_seed_gains_names_and_is_never_registered_twice(importe
     assert [e.code for e in imported.service.entities("panama")] == ["PAN"]
 
 
-def test_an_article_whose_code_the_store_knows_as_a_name_joins_that_entity(imported: Imported):
-    baden = imported.service.find("rdcr:baden")  # the guide's code BADEN is the name of COW267, Baden
-    assert baden is not None and baden.code == "COW267"
-    assert imported.service.find("BADEN") == baden
+def test_a_historical_polity_of_the_guide_takes_the_code_of_its_cow_state(imported: Imported):
+    baden = imported.service.find("rdcr:baden")  # Baden is COW state 267, as the missions table registered it
+    assert baden is not None and baden.code == "COW267" and imported.service.find("cow:267") == baden
 
 
 def test_the_guide_gives_panama_recognition_and_relations_in_1903(imported: Imported):
@@ -120,10 +126,16 @@ def test_the_guide_says_iran_was_severed_in_1980(imported: Imported):
     assert severed.status.value == "severed" and severed.since.startswith("1980")  # type: ignore[union-attr]
 
 
-def test_the_guide_reports_what_it_refused_and_what_it_did_not_map(imported: Imported):
+def test_beside_the_missions_table_the_guide_is_refused_only_its_own_account_of_us_missions(imported: Imported):
+    """The table is the day-precise source of US missions: where the guide's account of a mission
+    disagrees with it (another day, another rank's name), that account is refused as a whole, naming
+    the table's event it contradicts; the seed's own end of the Qing dynasty refuses the guide's. No
+    status, recognition or note is refused."""
     parsed, guide = imported.parsed_guide, imported.guide
-    assert len(parsed.groups) > 300 and guide.appended > 300
-    assert any("needs status" in reason for reason in guide.refused)
+    assert len(parsed.groups) > 1000 and guide.appended > 900
+    others = [r for r in guide.refused if not re.search(r": (?:recording )?mission\.\w+ \(", r)]
+    assert others == [r for r in guide.refused if "QING had already ended" in r] and len(others) == 1
+    assert all("would make the recorded event" in r or "is refused" in r for r in guide.refused)
     assert parsed.unmapped is not None and "German Unification" in parsed.unmapped
 
 
