@@ -199,7 +199,10 @@ class StateReads(Reads):
             found["diplomatic"] = {"status": ENDED, "since": occurred, "event": event_id, "inferred": False}
             if explain:
                 cursor.execute(f"SELECT {EVENT} FROM rm_events WHERE id = ?", (event_id,))
-                found["events"] = [*found["events"], *(event_data(row, at) for row in tuples(cursor.fetchall()))]
+                cited = cited_by(found)  # the status it replaces may have been the only fact citing an event
+                found["events"] = [
+                    *(e for e in found["events"] if e["id"] in cited), *(event_data(row, at) for row in tuples(cursor.fetchall()))
+                ]
             break
         return found
 
@@ -242,6 +245,14 @@ def listed(held: list[Held]) -> list[Held]:
     if len(held) > 1:
         held.sort(key=FACT_ORDER)
     return held
+
+
+def cited_by(answer: Data) -> set[str]:
+    """The events a state's entries name."""
+    recognition = answer["recognition"]
+    entries = [*recognition["held"], *recognition["not_held"], *answer["missions"], *answer["agreements"],
+               *answer["memberships"]]
+    return {answer["diplomatic"]["event"], *(entry["event"] for entry in entries)}
 
 
 def own(key: str) -> bool:
