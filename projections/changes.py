@@ -53,9 +53,14 @@ class ChangeReads(StateReads):
             )
             rows, following = page(tuples(cursor.fetchall()), limit, BY_EFFECT)
             events = [event_out(row, at) for row in rows]
-            # The relations the events touched; an entity's own events (it began, it ended) are listed
-            # among the events, and touch no relation.
-            touched = sorted({relation_key(e.subject, e.counterpart) for e in events if e.counterpart is not None})
+            # The relations the events touched; an entity's own event (it began, it ended) touches
+            # each relation of the entity recorded by then (after its end, they answer ended).
+            touched = sorted({
+                *(relation_key(e.subject, e.counterpart) for e in events if e.counterpart is not None),
+                *self._relations_of(cursor, sorted({e.subject for e in events if e.counterpart is None}), at),
+            })
+            if entity:
+                touched = [key for key in touched if entity in key.split("/")]
             on_start, on_end = (
                 self._states_on(cursor, touched, day, at, position, entity or "") for day in (start, end)
             )
@@ -70,6 +75,17 @@ class ChangeReads(StateReads):
             relations=[_change(key, entity, refs, on_start, on_end, events) for key in touched],
         )
         return Paged(answer, following)
+
+    def _relations_of(self, cursor: Cursor, codes: list[str], at: int) -> list[str]:
+        """The relations of ``codes`` with an event recorded by ``at``, by key."""
+        if not codes:
+            return []
+        cursor.execute(
+            f"SELECT DISTINCT relation FROM rm_events WHERE (a IN ({marks(codes)}) OR b IN ({marks(codes)}))"
+            f" AND a <> b AND {VISIBLE}",
+            [*codes, *codes, at, at],
+        )
+        return [row["relation"] for row in cursor.fetchall()]
 
     def _states_on(
         self, cursor: Cursor, keys: list[str], day: date, at: int, position: int, focus: str
@@ -99,5 +115,6 @@ def _change(
         b=EntityRef(**refs[b]),
         before=before[key],
         after=after[key],
-        events=[e.id for e in events if e.counterpart is not None and relation_key(e.subject, e.counterpart) == key],
+        events=[e.id for e in events if relation_key(e.subject, e.counterpart or e.subject) == key
+                or (e.counterpart is None and e.subject in (a, b))],
     )

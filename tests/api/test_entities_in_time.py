@@ -117,3 +117,15 @@ def test_a_retracted_end_leaves_the_relation_as_recorded(bavaria: TestClient) ->
 
     assert answer["diplomatic"]["status"] == "established"
     assert answer["b"]["ended"] is None
+
+
+def test_what_changed_across_an_entitys_end_lists_its_relations_ended(bavaria: TestClient) -> None:
+    post(bavaria, event("relations.established", "USA", "BAV", "1850"))
+
+    changes = ok(bavaria.get("/v1/changes", params={"from": "1870", "to": "1872"}))
+
+    ended = next(e["id"] for e in changes["events"] if e["type"] == "entity.ended")
+    (relation,) = [r for r in changes["relations"] if {r["a"]["code"], r["b"]["code"]} == {"USA", "BAV"}]
+    assert (relation["before"]["diplomatic"]["status"], relation["after"]["diplomatic"]["status"]) == (
+        "established", "ended")
+    assert ended in relation["events"]
