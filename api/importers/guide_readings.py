@@ -112,6 +112,21 @@ MORE: list[tuple[str, str, list[Claim]]] = [
       C("closed", level="legation", when="1918-12-05"), C("opened", level="legation", when="1920-10-15"),
       C("resumed", when="1920-10-15/1922-03-14", implied=True, quote="After the overthrow of Tinoco and prior to the "
         "election of Julio Acosta as President, the Legation was reopened October 15, 1920.")]),
+    # Headings that say "suspension" or "interrupted" where the text says relations were severed.
+    ("japan", r"Suspension of Diplomatic Relations, 1941",
+     [C("severed", quote="Diplomatic relations between Japan and the United States were severed on December 8, 1941")]),
+    ("hungary", r"Relations Interrupted, 1941",
+     [C("severed", quote="Hungary severed diplomatic relations with the United States on December 11, 1941")]),
+    # France's governments of the Second World War.
+    ("france", r"Limited U.S. Recognition of the French Committee of National Liberation",
+     [C("recognized", when="1943-08-26", government="French Committee of National Liberation",
+        quote="On August 24, 1943, President Roosevelt instructed Acting-Secretary of State Adolf A. Berle to forward a "
+        "message to U.S. Minister Robert D. Murphy (Roosevelt’s personal representative in Algiers) that was to be "
+        "distributed to members of the FCNL two days later")]),
+    ("france", r"U.S. Recognition of the Provisional Government of the French Republic",
+     [C("recognized", when="1944-10-23", government="Provisional Government of the French Republic",
+        quote="On October 23, 1944, the Department of State issued a press release announcing the recognition of the "
+        "PGFR by the U.S. Government")]),
     # Others.
     ("netherlands", r"Re-Opening of Diplomatic Relations",
      [C("severed", when="1801-09-02/1814-09-24", implied=True, quote="On September 2, 1801, U.S. Minister William Vans "
@@ -167,8 +182,10 @@ MORE: list[tuple[str, str, list[Claim]]] = [
     ("eritrea", r"Diplomatic Relations \| U.S. Recognition of Eritrean Independence",
      [C("established"), C("changed", was="consulate", level="embassy")]),
     ("cuba", r"Resumption of Diplomatic Relations and Reestablishment of the American Embassy in Cuba",
-     [C("resumed"), C("changed", by=BOTH, was="interests-section", level="embassy",
-                      quote="both countries elevated their respective Interests Sections to Embassy status")]),
+     [C("resumed"), C("changed", was="interests-section", level="embassy",
+                      quote="both countries elevated their respective Interests Sections to Embassy status"),
+      C("opened", by=THEM, level="embassy", quote="both countries elevated their respective Interests Sections to "
+                                                   "Embassy status")]),
     ("poland", r"Termination of U.S. Mission to the Government of Poland in London",
      [C("closed", level="embassy", quote="The U.S. mission to the Government of Poland in London was terminated "
         "July 5, 1945.")]),
