@@ -213,7 +213,28 @@ def lives(cursor: Cursor, codes: Iterable[str], at: int) -> dict[str, Life]:
         else:
             life.began, life.ended = occurred, None
             _add(life.predecessors, said.get("from"))
+    _linked_from_others(cursor, codes, at, found)
     return found
+
+
+def _linked_from_others(cursor: Cursor, codes: Iterable[str], at: int, found: dict[str, Life]) -> None:
+    """What another entity's own events say of these: one that ended into it is its predecessor,
+    one that began from it its successor (the link is recorded on one side, and read from both)."""
+    wanted = sorted(set(codes))
+    if not wanted:
+        return
+    cursor.execute(
+        "SELECT subject, type, attributes FROM rm_events WHERE type IN ('entity.began', 'entity.ended')"
+        f" AND ({' OR '.join('attributes LIKE ?' for _ in wanted)}) AND {VISIBLE} ORDER BY first_day, position",
+        [*(f'%"{code}"%' for code in wanted), at, at],
+    )
+    for subject, kind, attributes in tuples(cursor.fetchall()):
+        said: dict[str, Any] = from_json(attributes)
+        linked = said.get("into") if kind == "entity.ended" else said.get("from")
+        for code in wanted:
+            if code != subject and isinstance(linked, list) and code in linked:
+                life = found.setdefault(code, Life())
+                _add(life.predecessors if kind == "entity.ended" else life.successors, [subject])
 
 
 def _add(known: list[str], codes: Any) -> None:

@@ -60,6 +60,9 @@ def test_every_answer_that_names_an_entity_gives_its_life(bavaria: TestClient) -
     }
     reich = ok(bavaria.get("/v1/entities/DRE/relations", params={"on": "1900-01-01"}))["entity"]
     assert (reich["began"], reich["predecessors"]) == ("1871-01-18", ["BAV"])
+    post(bavaria, life("entity.ended", "KOR", "1910", how="annexation", into=["DRE"]))  # recorded on one side only
+    reich = ok(bavaria.get("/v1/entities/DRE/relations", params={"on": "1900-01-01"}))["entity"]
+    assert reich["predecessors"] == ["BAV", "KOR"]
     timeline = ok(bavaria.get("/v1/relations/USA/BAV/timeline"))
     assert timeline["b"]["ended"] == "1871-01-18"
 
