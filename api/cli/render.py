@@ -150,7 +150,8 @@ def print_loaded(parsed: Parsed, report: Report) -> None:
     for reason in report.refused:
         out.print(f"refused {reason}", highlight=False, soft_wrap=True)
     if parsed.unmapped is not None:
-        out.print(parsed.summary or f"{len(parsed.groups)} headings became events; headings not mapped:", highlight=False)
+        said = parsed.summary or f"{len(parsed.groups)} headings became events; headings not mapped:"
+        out.print(said, highlight=False, soft_wrap=True)
         for heading, count in sorted(parsed.unmapped.items()):
             out.print(f"  {count} × {heading or '(a heading without text)'}", highlight=False)
     out.print(report.line(), highlight=False)
