@@ -78,6 +78,8 @@ VERBS = {
     "opened": (r"establish|open|presented|credentials|raised|elevat|became", ""),
     "closed": (r"clos|suspend|evacuat|withdr", ""), "changed": (r"raised|elevat|became|converted|ambassador", ""),
     "signed": (r"sign|conclud", r""), "terminated": (r"terminat|denounc", r""),
+    "began": (r"establish|proclaim|creat|form|independen", ""),
+    "ended": (r"join|annex|absorb|incorporat|ceased|abolish|close", ""),
 }
 
 

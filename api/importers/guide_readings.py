@@ -206,6 +206,7 @@ MORE: list[tuple[str, str, list[Claim]]] = [
     ("tonga", r"U.S. Recognition of Tongan Independence",
      [C("recognized", government="Kingdom of Tonga, independent since 1970")]),
     ("armenia", r"U.S. Recognition of Armenia, 1991", [C("recognized")]),
+    ("estonia", r"American Legation established at Tallinn", [C("opened", level="legation", when="1930-06-30")]),
     ("hanseatic-republics", r"Mutual Acts of Recognition", [C("recognized", by=BOTH, when="1790-06-17")]),
     ("ethiopia", r"Ethiopian Legation Reopened", [C("opened", by=THEM, level="legation")]),
 ]

@@ -25,6 +25,7 @@ DAY_FIRST = re.compile(r"\b(\d{1,2})\s+" + _MONTH + r",?\s+(\d{4})\b")
 MONTH = re.compile(r"\b" + _MONTH + r",?\s+(?:of\s+)?(\d{4})\b")
 YEAR = re.compile(r"\b(1[6-9]\d\d|20\d\d)\b")
 SHORT_RANGE = re.compile(r"\b(1[6-9]\d\d|20\d\d)\s*[-–]\s*(\d\d)\b(?!\d)")
+ABBREVIATED = re.compile(r"(?:\b[A-Z]|\b(?:Mr|Mrs|Dr|St|Jr|Sr|Gen|Lt|Col|Capt|Gov|Hon|Rev|Messrs|No|Ft))\.$")
 SENTENCE = re.compile(r"(?<=[.!?”\"])\s+(?=[A-Z“\"])")
 
 
@@ -119,7 +120,15 @@ def _plain_date(text: str) -> bool:
 
 
 def sentences(paragraph: str) -> list[str]:
-    return [s.strip() for s in SENTENCE.split(paragraph) if s.strip()]
+    """The paragraph's sentences; a stop after an initial or a title ("U.S. Envoy", "Donald R. Heath",
+    "Mr. Canaz") does not end one."""
+    found: list[str] = []
+    for part in (p.strip() for p in SENTENCE.split(paragraph)):
+        if found and ABBREVIATED.search(found[-1]):
+            found[-1] = f"{found[-1]} {part}"
+        elif part:
+            found.append(part)
+    return found
 
 
 def day_in(sentence: str, first: int, last: int) -> str | None:
