@@ -53,14 +53,7 @@ class ChangeReads(StateReads):
             )
             rows, following = page(tuples(cursor.fetchall()), limit, BY_EFFECT)
             events = [event_out(row, at) for row in rows]
-            # The relations the events touched; an entity's own event (it began, it ended) touches
-            # each relation of the entity recorded by then (after its end, they answer ended).
-            touched = sorted({
-                *(relation_key(e.subject, e.counterpart) for e in events if e.counterpart is not None),
-                *self._relations_of(cursor, sorted({e.subject for e in events if e.counterpart is None}), at),
-            })
-            if entity:
-                touched = [key for key in touched if entity in key.split("/")]
+            touched = self._touched(cursor, events, entity, at)
             on_start, on_end = (
                 self._states_on(cursor, touched, day, at, position, entity or "") for day in (start, end)
             )
@@ -75,6 +68,16 @@ class ChangeReads(StateReads):
             relations=[_change(key, entity, refs, on_start, on_end, events) for key in touched],
         )
         return Paged(answer, following)
+
+    def _touched(self, cursor: Cursor, events: list[EventOut], entity: str | None, at: int) -> list[str]:
+        """The relations the events touched (of ``entity`` alone, if given), by key; an entity's own
+        event (it began, it ended) touches each relation of the entity recorded by then (after its
+        end, they answer ended)."""
+        touched = sorted({
+            *(relation_key(e.subject, e.counterpart) for e in events if e.counterpart is not None),
+            *self._relations_of(cursor, sorted({e.subject for e in events if e.counterpart is None}), at),
+        })
+        return [key for key in touched if entity in key.split("/")] if entity else touched
 
     def _relations_of(self, cursor: Cursor, codes: list[str], at: int) -> list[str]:
         """The relations of ``codes`` with an event recorded by ``at``, by key."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from projections.columns import ENTITY
 from projections.models import EntityOut
-from projections.reading import Reads
+from projections.reading import NO_LIFE, NOW, Reads, every_life, lives
 from projections.rows import entity_out
 
 
@@ -12,7 +12,9 @@ class EntityReads(Reads):
     def entities(self, q: str | None = None) -> list[EntityOut]:
         with self.db.read() as cursor:
             cursor.execute(f"SELECT {ENTITY} FROM rm_entities ORDER BY code")
-            found = [entity_out(row) for row in cursor.fetchall()]
+            rows = cursor.fetchall()
+            known = every_life(cursor, NOW)
+        found = [entity_out(row, known.get(row["code"], NO_LIFE)) for row in rows]
         if not q:
             return found
         needle = q.strip().casefold()
@@ -23,7 +25,8 @@ class EntityReads(Reads):
         with self.db.read() as cursor:
             cursor.execute(f"SELECT {ENTITY} FROM rm_entities WHERE code = ?", (code,))
             row = cursor.fetchone()
-        return entity_out(row) if row else None
+            known = lives(cursor, [code], NOW) if row else {}
+        return entity_out(row, known.get(code, NO_LIFE)) if row else None
 
 
 def match_rank(entity: EntityOut, needle: str) -> int:

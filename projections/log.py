@@ -13,7 +13,7 @@ from events import EventType
 from projections.audit import GENESIS
 from projections.columns import ENTITY, EVENT
 from projections.models import AuditEntry, Digest, EventOut, LogEntry
-from projections.reading import NOW, Reads, marks, tuples
+from projections.reading import NO_LIFE, NOW, Reads, marks, tuples
 from projections.rows import entity_out, event_out
 
 
@@ -131,7 +131,7 @@ class LogReads(Reads):
             cursor.execute(f"SELECT {EVENT} FROM rm_events WHERE retracted_pos BETWEEN ? AND ?", (first, last))
             withdrawn = {row[-2]: event_out(row, NOW) for row in tuples(cursor.fetchall())}
             cursor.execute(f"SELECT {ENTITY} FROM rm_entities WHERE position BETWEEN ? AND ?", (first, last))
-            entities = {row["position"]: entity_out(row) for row in cursor.fetchall()}
+            entities = {row["position"]: entity_out(row, NO_LIFE) for row in cursor.fetchall()}  # as registered
         return [
             LogEntry(
                 position=row["position"],

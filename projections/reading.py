@@ -198,23 +198,50 @@ def lives(cursor: Cursor, codes: Iterable[str], at: int) -> dict[str, Life]:
     if not own:
         return found
     cursor.execute(
-        f"SELECT subject, type, occurred, last_day, id, attributes FROM rm_events WHERE relation IN ({marks(own)})"
-        f" AND {VISIBLE} ORDER BY first_day, position",
+        f"SELECT {LIFE} FROM rm_events WHERE relation IN ({marks(own)}) AND {VISIBLE} ORDER BY first_day, position",
         [*own, at, at],
     )
-    for subject, kind, occurred, last_day, event_id, attributes in tuples(cursor.fetchall()):
-        life = found.setdefault(subject, Life())
-        said: dict[str, Any] = from_json(attributes)
-        ending = kind == "entity.ended"
-        life.turns.append((str(last_day), ending, occurred, str(event_id)))
-        if ending:
-            life.ended = occurred
-            _add(life.successors, said.get("into"))
-        else:
-            life.began, life.ended = occurred, None
-            _add(life.predecessors, said.get("from"))
+    for row in tuples(cursor.fetchall()):
+        _turn(found, row)
     _linked_from_others(cursor, codes, at, found)
     return found
+
+
+def every_life(cursor: Cursor, at: int) -> dict[str, Life]:
+    """The life of every entity with an event of its own as known at ``at``, links read both ways."""
+    cursor.execute(
+        f"SELECT {LIFE} FROM rm_events WHERE type IN ('entity.began', 'entity.ended') AND {VISIBLE}"
+        " ORDER BY first_day, position",
+        [at, at],
+    )
+    rows = tuples(cursor.fetchall())
+    found: dict[str, Life] = {}
+    for row in rows:
+        _turn(found, row)
+    for subject, kind, _, _, _, attributes in rows:
+        said: dict[str, Any] = from_json(attributes)
+        for code in said.get("into" if kind == "entity.ended" else "from") or ():
+            life = found.setdefault(code, Life())
+            _add(life.predecessors if kind == "entity.ended" else life.successors, [subject])
+    return found
+
+
+LIFE = "subject, type, occurred, last_day, id, attributes"  # an entity's own event, as a life reads it
+
+
+def _turn(found: dict[str, Life], row: Sequence[Any]) -> None:
+    """A beginning or an end (a row of ``LIFE``) in the life of its subject."""
+    subject, kind, occurred, last_day, event_id, attributes = row
+    life = found.setdefault(subject, Life())
+    said: dict[str, Any] = from_json(attributes)
+    ending = kind == "entity.ended"
+    life.turns.append((str(last_day), ending, occurred, str(event_id)))
+    if ending:
+        life.ended = occurred
+        _add(life.successors, said.get("into"))
+    else:
+        life.began, life.ended = occurred, None
+        _add(life.predecessors, said.get("from"))
 
 
 def _linked_from_others(cursor: Cursor, codes: Iterable[str], at: int, found: dict[str, Life]) -> None:

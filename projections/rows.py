@@ -55,11 +55,10 @@ def event_out(row: Sequence[Any], at: int) -> EventOut:
     return EventOut.model_validate(event_data(row, at))
 
 
-def entity_out(row: Any) -> EntityOut:
-    """An entity from its row (every column of ``rm_entities``)."""
+def entity_out(row: Any, life: Any) -> EntityOut:
+    """An entity from its row (every column of ``rm_entities``) and its life (``reading.Life``)."""
     return EntityOut(
-        code=row["code"],
-        name=row["name"],
+        **life.ref(row["code"], row["name"]),
         kind=row["kind"],
         aliases=json.loads(row["aliases"]),
         position=row["position"],

@@ -65,6 +65,10 @@ def test_every_answer_that_names_an_entity_gives_its_life(bavaria: TestClient) -
     assert reich["predecessors"] == ["BAV", "KOR"]
     timeline = ok(bavaria.get("/v1/relations/USA/BAV/timeline"))
     assert timeline["b"]["ended"] == "1871-01-18"
+    registered = ok(bavaria.get("/v1/entities/Bavaria"))
+    assert (registered["began"], registered["ended"], registered["successors"]) == ("1806-01-01", "1871-01-18", ["DRE"])
+    listed = {e["code"]: e for e in ok(bavaria.get("/v1/entities"))}
+    assert (listed["BAV"]["ended"], listed["DRE"]["predecessors"]) == ("1871-01-18", ["BAV", "KOR"])
 
 
 def test_after_its_end_a_relation_with_nothing_recorded_after_is_ended(bavaria: TestClient) -> None:
