@@ -76,6 +76,10 @@ def test_after_its_end_a_relation_with_nothing_recorded_after_is_ended(bavaria: 
     assert state(bavaria, "USA", "BAV", "1871-01-17")["diplomatic"]["status"] == "established"
 
     after = state(bavaria, "USA", "BAV", "1880-01-01")
+    timeline = ok(bavaria.get("/v1/relations/USA/BAV/timeline"))
+    status = [(i["status"], i["from"], i["to"]) for i in timeline["intervals"] if i["facet"] == "diplomatic"]
+    assert status == [("none", "0001-01-01", "1850-12-31"), ("established", "1850-12-31", "1871-01-18"),
+                      ("ended", "1871-01-18", None)]
 
     assert after["diplomatic"]["status"] == "ended"
     assert after["diplomatic"]["since"] == "1871-01-18"
@@ -89,6 +93,8 @@ def test_a_relation_that_records_a_status_after_the_end_goes_on(bavaria: TestCli
 
     assert state(bavaria, "USA", "BAV", "1880-01-01")["diplomatic"]["status"] == "established"
     assert state(bavaria, "USA", "BAV", "1918-01-01")["diplomatic"]["status"] == "severed"
+    timeline = ok(bavaria.get("/v1/relations/USA/BAV/timeline"))
+    assert "ended" not in {i["status"] for i in timeline["intervals"]}  # its history goes on
     post(bavaria, event("note.recorded", "USA", "BAV", "1900"))  # the history goes on, a note with it
 
 
