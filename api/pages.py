@@ -18,10 +18,6 @@ CursorQuery = Annotated[
     str | None, Query(description="start after the row a page ended with: the `cursor` of its `next` link")
 ]
 
-# Parameters a next link sets itself: where the page starts, and the log position it is read at.
-SET_BY_LINK = frozenset({"cursor", "known_at", "at_position"})
-
-
 def start_after(order: Order, cursor: str | None) -> Key | None:
     if cursor is None:
         return None
@@ -32,9 +28,16 @@ def start_after(order: Order, cursor: str | None) -> Key | None:
 
 
 def next_link(request: Request, following: str | None, position: int) -> str | None:
-    """The link to the page after ``following``, read at ``position``; None after the last."""
+    """The link to the page after ``following``, read at ``position`` (in place of any
+    ``known_at``); None after the last."""
     if following is None:
         return None
-    kept = [(name, value) for name, value in request.query_params.multi_items() if name not in SET_BY_LINK]
-    query = urlencode([*kept, ("at_position", str(position)), ("cursor", following)])
-    return f"{request.url.path}?{query}"
+    return same_query(request, "known_at", at_position=str(position), cursor=following)
+
+
+def same_query(request: Request, *dropped: str, **given: str) -> str:
+    """This request's path and query, without the parameters ``dropped`` and with those ``given``
+    (in place of any the request had): the link to another page of the same answer."""
+    gone = {*dropped, *given}
+    kept = [(name, value) for name, value in request.query_params.multi_items() if name not in gone]
+    return f"{request.url.path}?{urlencode([*kept, *given.items()])}"

@@ -6,7 +6,6 @@ import asyncio
 import time
 from collections.abc import AsyncIterator, Callable
 from typing import Annotated, TypeVar
-from urllib.parse import urlencode
 from uuid import UUID
 
 from fastapi import APIRouter, Body, Header, Query, Request, Response
@@ -18,6 +17,7 @@ from starlette.types import Receive, Scope, Send
 
 from api.answers import acknowledge, count_appended
 from api.deps import After, AsOfDep, IfMatch, KeyDep, ServiceDep, WriterDep, day, if_match, keyed, whole_number
+from api.pages import same_query
 from api.problems import BadRequest, problem, responses
 from api.schemas import EXAMPLE_BATCH, EXAMPLE_EVENT, BatchIn, BatchOut, CorrectionIn, CorrectionOut, RetractionIn
 from api.service import NotCaughtUp, Service
@@ -58,10 +58,7 @@ def list_events(
         occurred_to=day(occurred_to, "occurred_to") if occurred_to else None,
         at=at,
     )
-    following = None
-    if len(events) == limit:
-        query = [(k, v) for k, v in request.query_params.multi_items() if k != "after"]
-        following = f"{request.url.path}?{urlencode([*query, ('after', str(events[-1].position))])}"
+    following = same_query(request, after=str(events[-1].position)) if len(events) == limit else None
     return EventPage(events=events, next=following)
 
 
